@@ -1,0 +1,75 @@
+//! Finding the YAML files of a repository.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::SourceError;
+
+/// Whether a file name ends in `.yaml` or `.yml` (ASCII case-insensitive).
+fn is_yaml_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
+}
+
+/// The YAML files under `roots`, sorted and without duplicates.
+///
+/// * A root that is a file is taken as it is, whatever its extension (and even if ignored).
+/// * A directory is walked recursively, taking `*.yaml` and `*.yml` files, skipping hidden files
+///   and directories and whatever `.gitignore`, `.ignore` and `.git/info/exclude` files (in the
+///   directory, below it and in its parents) exclude; `.gitignore` applies even outside a git
+///   repository. The user's global git excludes file is not read, so the result does not depend
+///   on the machine. Symbolic links to directories are not followed; links to files are taken.
+/// * A root that does not exist is an error.
+///
+/// Paths are the roots joined with the relative paths found below them; duplicates are removed
+/// by exact path equality.
+pub fn discover(roots: &[PathBuf]) -> Result<Vec<PathBuf>, SourceError> {
+    let mut found = Vec::new();
+    for root in roots {
+        let metadata = std::fs::metadata(root).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                SourceError::NotFound { path: root.clone() }
+            } else {
+                SourceError::Read {
+                    path: root.clone(),
+                    source,
+                }
+            }
+        })?;
+        if metadata.is_dir() {
+            walk(root, &mut found)?;
+        } else {
+            found.push(root.clone());
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(root: &Path, found: &mut Vec<PathBuf>) -> Result<(), SourceError> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|source| SourceError::Walk {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        // Directory links are not followed (no cycles); a link to a file counts as the file.
+        let is_file = entry.file_type().is_some_and(|file_type| {
+            file_type.is_file() || (file_type.is_symlink() && entry.path().is_file())
+        });
+        if is_file && is_yaml_file(entry.path()) {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(())
+}
