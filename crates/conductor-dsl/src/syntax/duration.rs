@@ -1,0 +1,225 @@
+//! Durations: `90s`, `5m`, `1h 30m`, `2 days`, or a plain number of seconds.
+//!
+//! The grammar is the server's own WAIT grammar (contract §3.3, DateTimeUtils.java), so one
+//! syntax works everywhere: units in the order days, hours, minutes, seconds, each optional,
+//! each an integer followed by `d|day|days`, `h|hr|hrs|hour|hours`,
+//! `m|min|mins|minute|minutes` or `s|sec|secs|second|seconds` (case-insensitive), with optional
+//! spaces.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// A duration as written: a number of seconds or a text such as `5m` or `1h 30m`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Duration {
+    /// A plain number of seconds.
+    Seconds(u64),
+    /// A text duration, validated by [`parse_duration`].
+    Text(String),
+}
+
+/// Why a duration text is invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationError {
+    /// The text does not follow the grammar.
+    Syntax,
+    /// The value does not fit the field.
+    TooLarge,
+}
+
+impl Duration {
+    /// The duration in seconds.
+    pub fn seconds(&self) -> Result<u64, DurationError> {
+        match self {
+            Duration::Seconds(seconds) => Ok(*seconds),
+            Duration::Text(text) => parse_duration(text),
+        }
+    }
+
+    /// The shortest idiomatic spelling of `seconds`: a whole number of days, hours or minutes
+    /// when it is one (`2m`, `1h`, `3d`), else seconds (`90s`); zero stays the number 0.
+    pub fn from_seconds(seconds: u64) -> Duration {
+        const UNITS: [(u64, &str); 3] = [(86_400, "d"), (3_600, "h"), (60, "m")];
+        if seconds == 0 {
+            return Duration::Seconds(0);
+        }
+        for (unit, suffix) in UNITS {
+            if seconds.is_multiple_of(unit) {
+                return Duration::Text(format!("{}{suffix}", seconds / unit));
+            }
+        }
+        Duration::Text(format!("{seconds}s"))
+    }
+}
+
+const UNIT_SECONDS: [(u64, &[&str]); 4] = [
+    (86_400, &["d", "day", "days"]),
+    (3_600, &["h", "hr", "hrs", "hour", "hours"]),
+    (60, &["m", "min", "mins", "minute", "minutes"]),
+    (1, &["s", "sec", "secs", "second", "seconds"]),
+];
+
+/// Parses a duration text into seconds, with the server's grammar (see the module docs).
+pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
+    let mut rest = text.trim_start();
+    let mut total: u64 = 0;
+    let mut next_unit = 0;
+    let mut any = false;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(DurationError::Syntax);
+        }
+        let (number, after) = rest.split_at(digits);
+        let number: u64 = number.parse().map_err(|_| DurationError::TooLarge)?;
+        let after = after.trim_start();
+        let letters = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (unit, after) = after.split_at(letters);
+        let unit = unit.to_ascii_lowercase();
+        let position = UNIT_SECONDS
+            .iter()
+            .position(|(_, names)| names.contains(&unit.as_str()))
+            .ok_or(DurationError::Syntax)?;
+        if position < next_unit {
+            return Err(DurationError::Syntax);
+        }
+        next_unit = position + 1;
+        let (unit_seconds, _) = UNIT_SECONDS[position];
+        total = number
+            .checked_mul(unit_seconds)
+            .and_then(|seconds| total.checked_add(seconds))
+            .ok_or(DurationError::TooLarge)?;
+        any = true;
+        rest = after.trim_start();
+    }
+    if any {
+        Ok(total)
+    } else {
+        Err(DurationError::Syntax)
+    }
+}
+
+/// The grammar of [`parse_duration`] as an ECMA-262 regular expression, for the JSON Schema.
+pub fn duration_pattern() -> String {
+    fn any_case(word: &str) -> String {
+        word.chars()
+            .map(|c| format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()))
+            .collect()
+    }
+    let groups: Vec<String> = UNIT_SECONDS
+        .iter()
+        .map(|(_, names)| {
+            let mut names: Vec<&str> = names.to_vec();
+            // Longest first, so that alternation never stops at a prefix.
+            names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+            let alternatives: Vec<String> = names.iter().map(|name| any_case(name)).collect();
+            format!("[0-9]+\\s*(?:{})\\s*", alternatives.join("|"))
+        })
+        .collect();
+    // At least one group: the first present group is mandatory, the later ones optional.
+    let alternatives: Vec<String> = (0..groups.len())
+        .map(|first| {
+            let mut pattern = groups[first].clone();
+            for later in &groups[first + 1..] {
+                pattern.push_str(&format!("(?:{later})?"));
+            }
+            pattern
+        })
+        .collect();
+    format!("^\\s*(?:{})$", alternatives.join("|"))
+}
+
+impl JsonSchema for Duration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A duration: a number of seconds, or a text of integers with units in the order days, hours, minutes, seconds (`d`, `h`, `m`, `s`, or their long names), such as `90s`, `5m`, `1h 30m` or `2 days`.",
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": duration_pattern()}
+            ],
+            "examples": ["30s", "5m", "1h 30m", 3600]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_server_grammar() {
+        for (text, seconds) in [
+            ("90s", 90),
+            ("5m", 300),
+            ("2h", 7_200),
+            ("1d", 86_400),
+            ("1h 30m", 5_400),
+            ("1h30m", 5_400),
+            ("2 days", 172_800),
+            ("10 Minutes", 600),
+            (" 3 HRS ", 10_800),
+            ("1d 2h 3m 4s", 93_784),
+        ] {
+            assert_eq!(parse_duration(text), Ok(seconds), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_the_server_rejects() {
+        for text in [
+            "", "5", "5x", "m", "30m 1h", "1h 1h", "-5s", "1.5h", "5 s s",
+        ] {
+            assert_eq!(parse_duration(text), Err(DurationError::Syntax), "{text:?}");
+        }
+        assert_eq!(
+            parse_duration("99999999999999999999d"),
+            Err(DurationError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn pattern_agrees_with_the_parser() {
+        let pattern = duration_pattern();
+        let schema = serde_json::json!({"type": "string", "pattern": pattern});
+        let validator = jsonschema::validator_for(&schema).expect("pattern compiles");
+        for text in [
+            "90s",
+            "1h 30m",
+            "2 days",
+            "10 Minutes",
+            "1d2h3m4s",
+            "5",
+            "5x",
+            "30m 1h",
+            "1h 1h",
+            "s",
+        ] {
+            assert_eq!(
+                validator.is_valid(&serde_json::json!(text)),
+                parse_duration(text).is_ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn idiomatic_spelling() {
+        for (seconds, text) in [
+            (120, "2m"),
+            (3_600, "1h"),
+            (90, "90s"),
+            (172_800, "2d"),
+            (5_400, "90m"),
+        ] {
+            assert_eq!(Duration::from_seconds(seconds), Duration::Text(text.into()));
+        }
+        assert_eq!(Duration::from_seconds(0), Duration::Seconds(0));
+    }
+}
