@@ -1,0 +1,122 @@
+//! What the rules see: the project's compiled definitions, and for each the way back to the
+//! YAML it came from.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use conductor_dsl::locate::{DocumentSpans, Part, split_pointer};
+use conductor_dsl::lower::provenance::Provenance;
+use conductor_dsl::lower::{Compiled, CompiledTaskDef, CompiledWorkflow, ParsedDocument};
+use conductor_model::WorkflowDef;
+use conductor_source::yaml::{Node, scalar_source_range};
+use conductor_source::{FileId, SourceMap};
+
+/// The whole project, as the rules see it.
+pub struct Project<'a> {
+    /// The source files, for mapping offsets inside YAML scalars.
+    pub sources: &'a SourceMap,
+    /// Every document that was read, for spans.
+    pub documents: &'a [ParsedDocument],
+    /// Every compiled definition.
+    pub compiled: &'a Compiled,
+    spans: BTreeMap<(FileId, usize), &'a DocumentSpans>,
+    task_defs: BTreeMap<&'a str, &'a CompiledTaskDef>,
+}
+
+impl<'a> Project<'a> {
+    /// Indexes the project.
+    pub fn new(
+        sources: &'a SourceMap,
+        documents: &'a [ParsedDocument],
+        compiled: &'a Compiled,
+    ) -> Self {
+        let spans = documents
+            .iter()
+            .map(|document| ((document.file, document.index), &document.spans))
+            .collect();
+        let mut task_defs = BTreeMap::new();
+        for task_def in &compiled.task_defs {
+            task_defs
+                .entry(task_def.def.name.as_str())
+                .or_insert(task_def);
+        }
+        Project {
+            sources,
+            documents,
+            compiled,
+            spans,
+            task_defs,
+        }
+    }
+
+    /// The span tree of a document.
+    pub fn spans(&self, file: FileId, index: usize) -> Option<&'a DocumentSpans> {
+        self.spans.get(&(file, index)).copied()
+    }
+
+    /// The task definition of this name in the project, if any.
+    pub fn task_def(&self, name: &str) -> Option<&'a CompiledTaskDef> {
+        self.task_defs.get(name).copied()
+    }
+}
+
+/// One workflow definition being checked: a document's workflow or an inline sub-workflow
+/// definition inside it.
+pub struct Scope<'a> {
+    /// The project.
+    pub project: &'a Project<'a>,
+    /// The compiled document the definition belongs to.
+    pub compiled: &'a CompiledWorkflow,
+    /// The definition (the document's, or an inline one).
+    pub def: &'a WorkflowDef,
+    /// JSON pointer of `def` in the compiled document (`""` for the document's own).
+    pub base: String,
+    /// The document's spans.
+    pub spans: &'a DocumentSpans,
+}
+
+impl Scope<'_> {
+    /// The file the definition is written in.
+    pub fn file(&self) -> FileId {
+        self.compiled.file
+    }
+
+    /// Whether this is an inline sub-workflow definition (the server does not validate those at
+    /// registration, contract §4.3).
+    pub fn is_inline(&self) -> bool {
+        !self.base.is_empty()
+    }
+
+    /// The provenance of the compiled document.
+    pub fn provenance(&self) -> &Provenance {
+        &self.compiled.provenance
+    }
+
+    /// The span of what is at a pointer into the compiled document.
+    pub fn span(&self, pointer: &str, part: Part) -> Range<usize> {
+        self.compiled.provenance.span(self.spans, pointer, part)
+    }
+
+    /// The span of a byte range inside the string at `pointer` (an expression, a script
+    /// error), mapped through the YAML scalar's quoting and escapes. Falls back to the whole
+    /// value when the string is not written as one scalar (it was generated).
+    pub fn span_in_string(&self, pointer: &str, range: Range<usize>) -> Range<usize> {
+        let text = self.project.sources.get(self.file()).text();
+        for candidate in self.compiled.provenance.candidates(pointer) {
+            let segments = split_pointer(&candidate);
+            let Some(found) = self.spans.root.lookup_segments(segments.iter()) else {
+                continue;
+            };
+            if let Some(mapped) = scalar_range(text, found.node, range.clone()) {
+                return mapped;
+            }
+            break;
+        }
+        self.span(pointer, Part::Value)
+    }
+}
+
+fn scalar_range(text: &str, node: &Node, range: Range<usize>) -> Option<Range<usize>> {
+    node.as_scalar()?;
+    scalar_source_range(text, node, range)
+}

@@ -1,0 +1,117 @@
+//! Checks on compiled definitions: the server's registration rules (contract §4.2), the
+//! run-time traps a compiler can see (§4.3), and the `${...}` and script rules.
+//!
+//! [`check_project`] runs every rule over a project's compiled workflows and task definitions
+//! and returns diagnostics that point at the YAML each problem came from, through the
+//! provenance recorded by lowering. Rules live in `rules/`, one file per code, each opening with
+//! the constructor of its diagnostic.
+//!
+//! Does no I/O and cannot fail: problems are returned as diagnostics.
+
+pub mod context;
+mod registration;
+mod rules;
+pub mod script;
+mod seconds;
+pub mod walk;
+
+use conductor_diagnostics::Diagnostic;
+use conductor_dsl::locate::{Part, span_at};
+use conductor_dsl::lower::provenance::task_def_path;
+
+pub use context::{Project, Scope};
+
+/// Runs every rule over the project. The result is in no particular order; callers sort.
+pub fn check_project(project: &Project<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::duplicate_definition::check(project, &mut out);
+    for compiled in &project.compiled.workflows {
+        let Some(spans) = project.spans(compiled.file, compiled.index) else {
+            continue;
+        };
+        for (def, base) in walk::workflow_scopes(&compiled.def) {
+            let scope = Scope {
+                project,
+                compiled,
+                def,
+                base,
+                spans,
+            };
+            if !scope.is_inline() {
+                check_workflow_fields(&scope, &mut out);
+            }
+            rules::check_scope(&scope, &mut out);
+            check_embedded_task_defs(&scope, &mut out);
+        }
+    }
+    for task_def in &project.compiled.task_defs {
+        let Some(spans) = project.spans(task_def.file, task_def.index) else {
+            continue;
+        };
+        let span = |field: &str| {
+            let mapped = task_def_path(&[field]);
+            let path = if field == "name" {
+                vec!["task"]
+            } else {
+                mapped
+            };
+            span_at(spans, &path, Part::Value)
+        };
+        rules::conflicting_task_timeouts::check(
+            &task_def.def,
+            task_def.file,
+            false,
+            &span,
+            &mut out,
+        );
+        rules::response_timeout_below_minimum::check(
+            &task_def.def,
+            task_def.file,
+            false,
+            &span,
+            &mut out,
+        );
+        if task_def.def.owner_email.is_none() {
+            out.push(rules::missing_owner_email::missing_owner_email(
+                task_def.file,
+                span_at(spans, &["task"], Part::Key),
+                "task definition",
+                &task_def.def.name,
+            ));
+        }
+    }
+    out
+}
+
+fn check_workflow_fields(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    if scope.def.owner_email.is_none() {
+        out.push(rules::missing_owner_email::missing_owner_email(
+            scope.file(),
+            scope.span("/name", Part::Key),
+            "workflow",
+            &scope.def.name,
+        ));
+    }
+    if let Some(character) = rules::invalid_workflow_name::first_invalid(&scope.def.name) {
+        out.push(rules::invalid_workflow_name::invalid_workflow_name(
+            scope.file(),
+            scope.span("/name", Part::Value),
+            &scope.def.name,
+            character,
+        ));
+    }
+}
+
+fn check_embedded_task_defs(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    walk::walk_tasks(scope.def, &scope.base, &mut |visit| {
+        let Some(def) = &visit.task.task_definition else {
+            return;
+        };
+        let span = |field: &str| {
+            let pointer = format!("{}/taskDefinition/{field}", visit.pointer);
+            scope.span(&pointer, Part::Value)
+        };
+        rules::conflicting_task_timeouts::check(def, scope.file(), true, &span, out);
+        rules::response_timeout_below_minimum::check(def, scope.file(), true, &span, out);
+    });
+}

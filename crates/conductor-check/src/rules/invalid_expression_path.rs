@@ -1,0 +1,82 @@
+//! CA402 invalid-expression-path: a `${...}` in a top-level task's input that the server's
+//! registration check rejects as "not valid": a path with whitespace, or an empty `${}`
+//! (contract §4.2).
+
+use std::ops::Range;
+
+use conductor_diagnostics::{Code, Diagnostic};
+use conductor_source::FileId;
+
+use crate::context::Scope;
+use crate::registration::{registration_paths, strings_in};
+use crate::walk::walk_tasks;
+
+fn invalid_expression_path(
+    file: FileId,
+    span: Range<usize>,
+    path: &str,
+    server_message: String,
+) -> Diagnostic {
+    let (message, help) = if path.is_empty() {
+        (
+            "empty expression `${}`".to_owned(),
+            "write a path such as `${workflow.input.name}`, or remove the `${}`",
+        )
+    } else {
+        (
+            format!("expression path `{path}` contains whitespace"),
+            "remove the spaces; for a key with spaces use bracket notation: `${t.output['my key']}` (in a nested task, where the server's check does not apply)",
+        )
+    };
+    Diagnostic::new(Code::InvalidExpressionPath, message)
+        .with_primary(file, span, "invalid path")
+        .with_note(format!("the server rejects it: {server_message}"))
+        .with_help(help)
+}
+
+pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tasks(scope.def, &scope.base, &mut |visit| {
+        if !visit.top_level {
+            return;
+        }
+        let Some(input) = &visit.task.input_parameters else {
+            return;
+        };
+        let mut strings = Vec::new();
+        for (key, value) in input {
+            let segment = key.replace('~', "~0").replace('/', "~1");
+            strings_in(
+                value,
+                format!("{}/inputParameters/{segment}", visit.pointer),
+                &mut strings,
+            );
+        }
+        for (pointer, text) in strings {
+            for found in registration_paths(text) {
+                if !(found.path.is_empty() || found.path.chars().any(char::is_whitespace)) {
+                    continue;
+                }
+                let key = pointer.rsplit('/').next().unwrap_or_default();
+                let server_message = if found.path.is_empty() {
+                    format!(
+                        "taskReferenceName:  for given task: {} input value: {key} of input parameter: {text} is not defined in workflow definition.",
+                        visit.task.name
+                    )
+                } else {
+                    format!(
+                        "key: {key} input parameter value: {} is not valid",
+                        found.path
+                    )
+                };
+                let range = found.range.start.saturating_sub(2)..found.range.end + 1;
+                let span = scope.span_in_string(&pointer, range);
+                out.push(invalid_expression_path(
+                    scope.file(),
+                    span,
+                    found.path,
+                    server_message,
+                ));
+            }
+        }
+    });
+}

@@ -1,0 +1,57 @@
+//! The rules, one file per diagnostic code, named after the pattern each flags.
+
+pub(crate) mod conflicting_task_timeouts;
+pub(crate) mod duplicate_definition;
+pub(crate) mod duplicate_task_reference;
+pub(crate) mod empty_fork_branch;
+pub(crate) mod fork_without_join;
+pub(crate) mod invalid_expression_path;
+pub(crate) mod invalid_task_reference_name;
+pub(crate) mod invalid_wait_input;
+pub(crate) mod invalid_workflow_name;
+pub(crate) mod javascript_syntax_error;
+pub(crate) mod join_on_task_outside_fork;
+pub(crate) mod missing_owner_email;
+pub(crate) mod missing_task_type_field;
+pub(crate) mod misspelled_task_type;
+pub(crate) mod nested_do_while;
+pub(crate) mod non_integer_keep_last_n;
+pub(crate) mod non_literal_termination_status;
+pub(crate) mod optional_terminate;
+pub(crate) mod parameter_name_not_in_input;
+pub(crate) mod response_timeout_below_minimum;
+pub(crate) mod sub_workflow_name_expression_without_version;
+pub(crate) mod switch_without_cases;
+pub(crate) mod unknown_task_reference;
+pub(crate) mod unusual_reference_name_characters;
+
+use conductor_diagnostics::Diagnostic;
+
+use crate::context::Scope;
+
+/// Every rule that looks at one workflow definition's tasks.
+pub(crate) fn check_scope(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    duplicate_task_reference::check(scope, out);
+    invalid_task_reference_name::check(scope, out);
+    unusual_reference_name_characters::check(scope, out);
+    fork_without_join::check(scope, out);
+    empty_fork_branch::check(scope, out);
+    join_on_task_outside_fork::check(scope, out);
+    switch_without_cases::check(scope, out);
+    missing_task_type_field::check(scope, out);
+    optional_terminate::check(scope, out);
+    non_literal_termination_status::check(scope, out);
+    invalid_wait_input::check(scope, out);
+    misspelled_task_type::check(scope, out);
+    parameter_name_not_in_input::check(scope, out);
+    non_integer_keep_last_n::check(scope, out);
+    nested_do_while::check(scope, out);
+    sub_workflow_name_expression_without_version::check(scope, out);
+    javascript_syntax_error::check(scope, out);
+    // Contract §4.3: the server checks `${...}` roots only in a registered workflow's own
+    // top-level tasks, never in an inline definition.
+    if !scope.is_inline() {
+        unknown_task_reference::check(scope, out);
+        invalid_expression_path::check(scope, out);
+    }
+}
