@@ -1,0 +1,135 @@
+//! `conductor-apply compile`: write the Conductor JSON of every definition.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use conductor_diagnostics::Severity;
+use serde::Serialize;
+
+use crate::error::CliError;
+use crate::exit::Exit;
+use crate::output::{Output, eprint_text};
+
+/// Arguments of `compile`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Output layout (deterministic: the same input gives byte-identical files):
+  DIR/workflows/<name>.v<version>.json    one per workflow version
+  DIR/taskdefs/<name>.json                one per task definition
+Names are kept as they are, except characters unsafe in file names, written %XX.
+Nothing is written when any definition has an error.
+
+Examples:
+  conductor-apply compile --out build/conductor
+  conductor-apply compile workflows/orders.yaml --out /tmp/out"
+)]
+pub struct CompileArgs {
+    /// Files or directories to compile. Default: the project's files.
+    pub paths: Vec<PathBuf>,
+    /// The directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Runs `compile`.
+pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
+    let checked = super::check_definitions(&args.paths)?;
+    let errors = checked
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity() == Severity::Error);
+    if !checked.diagnostics.is_empty() {
+        output.diagnostics(
+            &checked.diagnostics,
+            &checked.sources,
+            checked.files_checked,
+        );
+    }
+    if errors {
+        eprint_text("nothing was written: fix the errors above first\n");
+        return Ok(Exit::InputErrors);
+    }
+    let mut written = 0;
+    for workflow in &checked.compiled.workflows {
+        let version = workflow.def.version.unwrap_or(1);
+        let path = args
+            .out
+            .join("workflows")
+            .join(format!("{}.v{version}.json", file_name(&workflow.def.name)));
+        write_json(&path, &workflow.def)?;
+        written += 1;
+    }
+    for task_def in &checked.compiled.task_defs {
+        let path = args
+            .out
+            .join("taskdefs")
+            .join(format!("{}.json", file_name(&task_def.def.name)));
+        write_json(&path, &task_def.def)?;
+        written += 1;
+    }
+    eprint_text(&format!(
+        "compiled {} workflow{} and {} task definition{} into {} ({written} file{})\n",
+        checked.compiled.workflows.len(),
+        plural(checked.compiled.workflows.len()),
+        checked.compiled.task_defs.len(),
+        plural(checked.compiled.task_defs.len()),
+        args.out.display(),
+        plural(written),
+    ));
+    Ok(Exit::Success)
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// A definition name as a file name: characters outside `[A-Za-z0-9._-]` become `%XX`, and a
+/// leading `.` too, so that no name can escape the directory or hide the file.
+pub fn file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (idx, byte) in name.bytes().enumerate() {
+        let safe = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'_' | b'-')
+            || (byte == b'.' && idx > 0);
+        if safe {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if out.is_empty() { "%".to_owned() } else { out }
+}
+
+/// Writes pretty JSON with a final newline, through a temporary file and a rename, so that a
+/// reader never sees half a file.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
+    let write_error = |source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|error| write_error(std::io::Error::other(error)))?;
+    text.push('\n');
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    if std::fs::read_to_string(path).is_ok_and(|existing| existing == text) {
+        return Ok(());
+    }
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, &text).map_err(write_error)?;
+    std::fs::rename(&temporary, path).map_err(write_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        assert_eq!(file_name("order_fulfillment"), "order_fulfillment");
+        assert_eq!(file_name("a b/c"), "a%20b%2Fc");
+        assert_eq!(file_name("../x"), "%2E.%2Fx");
+        assert_ne!(file_name("a b"), file_name("a_b"));
+    }
+}

@@ -1,0 +1,39 @@
+//! Failures of the tool itself (not problems in the input, which are diagnostics).
+
+use std::path::PathBuf;
+
+use crate::project::ProjectError;
+use crate::stages::StageError;
+
+/// Why a command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The working directory is unknown.
+    #[error("reading the working directory: {source}")]
+    CurrentDir {
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The project file could not be used.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    /// Definition files could not be found or read.
+    #[error(transparent)]
+    Stage(#[from] StageError),
+    /// An output file could not be written.
+    #[error("writing `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The argument names no diagnostic code.
+    #[error("unknown diagnostic code `{code}`; `conductor-apply explain --list` lists them")]
+    UnknownCode {
+        /// What was asked for.
+        code: String,
+    },
+}

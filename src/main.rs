@@ -1,0 +1,77 @@
+//! conductor-apply: keep Conductor workflow and task definitions in git as a YAML DSL.
+//!
+//! This binary is thin: it parses arguments, finds the project file, calls the stages in the
+//! library crates, picks a renderer and maps the outcome to an exit code. See ARCHITECTURE.md.
+
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+mod cmd;
+mod error;
+mod exit;
+mod output;
+mod project;
+mod stages;
+
+use std::error::Error as _;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit::{EXIT_CODES_HELP, Exit};
+use crate::output::{ColorChoice, Format, Output, eprint_text};
+
+/// Keep Conductor workflow and task definitions in git as a concise YAML DSL: check them
+/// like a compiler, compile them to the JSON the server accepts.
+#[derive(Debug, Parser)]
+#[command(name = "conductor-apply", version, after_help = EXIT_CODES_HELP)]
+struct Cli {
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    format: Format,
+    /// When to use colour (also honours NO_COLOR).
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Never use colour (same as `--color never`).
+    #[arg(long, global = true)]
+    no_color: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check definitions: YAML, schema, the server's rules and expressions.
+    Check(cmd::check::CheckArgs),
+    /// Compile definitions to Conductor JSON files.
+    Compile(cmd::compile::CompileArgs),
+    /// Write the JSON Schemas (regenerates `schemas/`).
+    Schema(cmd::schema::SchemaArgs),
+    /// Explain a diagnostic code.
+    Explain(cmd::explain::ExplainArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let output = Output {
+        format: cli.format,
+        color: !cli.no_color && cli.color.enabled(),
+    };
+    let result = match &cli.command {
+        Command::Check(args) => cmd::check::run(args, output),
+        Command::Compile(args) => cmd::compile::run(args, output),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+    };
+    match result {
+        Ok(exit) => exit.code(),
+        Err(error) => {
+            let mut message = format!("error: {error}\n");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                message.push_str(&format!("  caused by: {cause}\n"));
+                source = cause.source();
+            }
+            eprint_text(&message);
+            Exit::Failure.code()
+        }
+    }
+}

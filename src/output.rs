@@ -1,0 +1,126 @@
+//! Where diagnostics and messages go, in which format and colour.
+
+use std::io::{IsTerminal, Write};
+
+use clap::ValueEnum;
+use conductor_diagnostics::{
+    Diagnostic, HumanOptions, JsonOptions, SarifOptions, render_github, render_human, render_json,
+    render_sarif, summary_line,
+};
+use conductor_source::SourceMap;
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style reports on stderr, with the source and underlines.
+    Human,
+    /// A JSON document on stdout (schema: schemas/diagnostics.schema.json).
+    Json,
+    /// GitHub Actions workflow commands on stdout, so a pull request shows them inline.
+    Github,
+    /// SARIF 2.1.0 on stdout, for code scanning.
+    Sarif,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given the environment.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// Output settings shared by the commands.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// The diagnostics format.
+    pub format: Format,
+    /// Whether to colour.
+    pub color: bool,
+}
+
+impl Output {
+    /// Prints the diagnostics and, for the human format, the summary line.
+    pub fn diagnostics(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+    ) {
+        match self.format {
+            Format::Human => {
+                let width = terminal_width();
+                let text = render_human(
+                    diagnostics,
+                    sources,
+                    &HumanOptions {
+                        color: self.color,
+                        width,
+                    },
+                );
+                eprint_text(&text);
+                eprint_text(&format!("{}\n", summary_line(diagnostics, files_checked)));
+            }
+            Format::Json => print_text(&render_json(
+                diagnostics,
+                sources,
+                &JsonOptions {
+                    files_checked,
+                    pretty: true,
+                },
+            )),
+            Format::Github => print_text(&render_github(diagnostics, sources)),
+            Format::Sarif => print_text(&render_sarif(
+                diagnostics,
+                sources,
+                &SarifOptions {
+                    tool_version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                    information_uri: None,
+                },
+            )),
+        }
+    }
+}
+
+/// The width for human reports: `COLUMNS` when set, else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+        .filter(|width: &usize| *width >= 40)
+        .unwrap_or(100)
+}
+
+/// Writes to stdout; a closed pipe ends the program quietly with success (as `rg | head`).
+pub fn print_text(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    if written.is_err_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe) {
+        std::process::exit(0);
+    }
+}
+
+/// Writes to stderr, ignoring failures (there is nowhere left to report them).
+pub fn eprint_text(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+}

@@ -1,0 +1,137 @@
+//! The project file, `conductor-apply.yaml`, found by walking up from the working directory.
+
+use std::path::{Path, PathBuf};
+
+use conductor_diagnostics::{Code, Diagnostic};
+use conductor_source::yaml::parse_yaml;
+use conductor_source::{FileId, SourceFile, SourceMap, read_source};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The project file's name.
+pub const PROJECT_FILE: &str = "conductor-apply.yaml";
+
+/// The settings of a project (`conductor-apply.yaml`).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(title = "conductor-apply project file")]
+pub struct ProjectSettings {
+    /// Globs, relative to the project file, of the definition files; `check`, `compile` and
+    /// `plan` take these when no paths are given. Default: every `*.yaml` and `*.yml` file,
+    /// except hidden and git-ignored ones and the project file itself.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["workflows/**/*.yaml"]))]
+    pub files: Option<Vec<String>>,
+}
+
+/// A project: its root directory and settings.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The directory of the project file, or the working directory when there is none.
+    pub root: PathBuf,
+    /// Where the project file is, if there is one.
+    pub file: Option<PathBuf>,
+    /// Its settings.
+    pub settings: ProjectSettings,
+}
+
+/// Why the project file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// It could not be read.
+    #[error("reading `{}`: {source}", path.display())]
+    Read {
+        /// The project file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: conductor_source::SourceError,
+    },
+}
+
+/// Finds and reads the project file above `start`. Problems in it are diagnostics (the file is
+/// added to `sources` so they can point into it).
+pub fn load_project(
+    start: &Path,
+    sources: &mut SourceMap,
+) -> Result<(Project, Vec<Diagnostic>), ProjectError> {
+    let Some(file) = start
+        .ancestors()
+        .map(|dir| dir.join(PROJECT_FILE))
+        .find(|candidate| candidate.is_file())
+    else {
+        return Ok((
+            Project {
+                root: start.to_path_buf(),
+                file: None,
+                settings: ProjectSettings::default(),
+            },
+            Vec::new(),
+        ));
+    };
+    let root = file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| start.to_path_buf());
+    let source = read_source(&file, display_path(&file)).map_err(|source| ProjectError::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let file_id = sources.add(source);
+    let (settings, diagnostics) = parse_settings(file_id, sources.get(file_id));
+    Ok((
+        Project {
+            root,
+            file: Some(file),
+            settings,
+        },
+        diagnostics,
+    ))
+}
+
+fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Diagnostic>) {
+    let parsed = parse_yaml(source.text());
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .problems
+        .iter()
+        .map(|problem| {
+            Diagnostic::new(Code::YamlSyntaxError, problem.kind.message()).with_primary(
+                file,
+                problem.span.clone(),
+                problem.kind.label(),
+            )
+        })
+        .collect();
+    let Some(document) = parsed.documents.into_iter().next() else {
+        return (ProjectSettings::default(), diagnostics);
+    };
+    if document.value.is_null() {
+        return (ProjectSettings::default(), diagnostics);
+    }
+    let span = document.span.clone();
+    match serde_json::from_value::<ProjectSettings>(document.value) {
+        Ok(settings) => (settings, diagnostics),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ValueNotAllowed,
+                    format!("invalid project file: {error}"),
+                )
+                .with_primary(file, span.start..span.start, "in this file")
+                .with_help("see schemas/project.schema.json for the keys a project file accepts"),
+            );
+            (ProjectSettings::default(), diagnostics)
+        }
+    }
+}
+
+/// A path as shown to the user: relative to the working directory when below it, with forward
+/// slashes.
+pub fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let shown = relative.to_string_lossy().replace('\\', "/");
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
+}

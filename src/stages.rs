@@ -1,0 +1,191 @@
+//! Wiring the stages: find the definition files, read them, parse them (in parallel), lower
+//! them and check them. Every problem in the input is a diagnostic; only the environment
+//! (an unreadable directory) is an error.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use conductor_check::{Project as CheckedProject, check_project};
+use conductor_diagnostics::{Code, Diagnostic, sort_diagnostics};
+use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
+use conductor_dsl::parse::parse_file;
+use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
+use globset::{Glob, GlobSetBuilder};
+
+use crate::project::{Project, display_path};
+
+/// Everything a command needs after checking: the sources, the compiled definitions and the
+/// diagnostics (sorted).
+pub struct Checked {
+    /// Every file read, the project file included.
+    pub sources: SourceMap,
+    /// The compiled definitions.
+    pub compiled: Compiled,
+    /// Every diagnostic of every stage, sorted by file, offset and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many definition files were checked.
+    pub files_checked: usize,
+}
+
+/// Why definitions could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// A path could not be walked or read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A glob of the project file is invalid.
+    #[error("invalid glob `{glob}` in the project file: {source}")]
+    Glob {
+        /// The glob.
+        glob: String,
+        /// The cause.
+        #[source]
+        source: globset::Error,
+    },
+}
+
+/// The definition files: the given paths, or the project's files when none are given.
+pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, StageError> {
+    if !paths.is_empty() {
+        return Ok(discover(paths)?);
+    }
+    let found = discover(std::slice::from_ref(&project.root))?;
+    let patterns = project
+        .settings
+        .files
+        .clone()
+        .unwrap_or_else(|| vec!["**/*.yaml".to_owned(), "**/*.yml".to_owned()]);
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &patterns {
+        let glob = Glob::new(pattern).map_err(|source| StageError::Glob {
+            glob: pattern.clone(),
+            source,
+        })?;
+        builder.add(glob);
+    }
+    let globs = builder.build().map_err(|source| StageError::Glob {
+        glob: patterns.join(", "),
+        source,
+    })?;
+    Ok(found
+        .into_iter()
+        .filter(|path| Some(path.as_path()) != project.file.as_deref())
+        .filter(|path| {
+            path.strip_prefix(&project.root)
+                .is_ok_and(|relative| globs.is_match(relative))
+        })
+        .collect())
+}
+
+/// Reads, parses, lowers and checks the files.
+pub fn check_files(
+    files: &[PathBuf],
+    mut sources: SourceMap,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Checked, StageError> {
+    let mut ids = Vec::with_capacity(files.len());
+    for path in files {
+        let (file, problem) = read_file(path)?;
+        let id = sources.add(file);
+        if let Some(problem) = problem {
+            diagnostics.push(problem(id));
+        }
+        ids.push(id);
+    }
+    let parsed = parse_in_parallel(&sources, &ids);
+    let mut documents = Vec::new();
+    for (file_documents, file_diagnostics) in parsed {
+        documents.extend(file_documents);
+        diagnostics.extend(file_diagnostics);
+    }
+    let mut compiled = Compiled::default();
+    for document in &documents {
+        diagnostics.extend(lower_document(document, &mut compiled));
+    }
+    diagnostics.extend(check_project(&CheckedProject::new(
+        &sources, &documents, &compiled,
+    )));
+    sort_diagnostics(&mut diagnostics);
+    Ok(Checked {
+        sources,
+        compiled,
+        diagnostics,
+        files_checked: ids.len(),
+    })
+}
+
+/// The documents and diagnostics of one file.
+type FileResult = (Vec<ParsedDocument>, Vec<Diagnostic>);
+
+type Problem = Box<dyn FnOnce(FileId) -> Diagnostic>;
+
+/// A file as text; a file that is not UTF-8 is read lossily and reported (CA107), so that the
+/// rest of the run goes on.
+fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
+    let name = display_path(path);
+    match read_source(path, name.clone()) {
+        Ok(file) => Ok((file, None)),
+        Err(SourceError::NotUtf8 { valid_up_to, .. }) => {
+            let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let problem: Problem = Box::new(move |id| {
+                Diagnostic::new(Code::FileNotUtf8, "the file is not valid UTF-8")
+                    .with_primary(
+                        id,
+                        valid_up_to..valid_up_to,
+                        "the first invalid byte is here",
+                    )
+                    .with_help("save the file as UTF-8")
+            });
+            Ok((SourceFile::new(name, path, text), Some(problem)))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Parses every file, spreading files over the machine's cores. Results are in file order.
+fn parse_in_parallel(
+    sources: &SourceMap,
+    ids: &[FileId],
+) -> Vec<(Vec<ParsedDocument>, Vec<Diagnostic>)> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ids.len().max(1));
+    if workers <= 1 {
+        return ids
+            .iter()
+            .map(|&id| parse_file(id, sources.get(id)))
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let idx = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&id) = ids.get(idx) else { break };
+                        local.push((idx, parse_file(id, sources.get(id))));
+                    }
+                    local
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                // A panic in a worker is a bug; re-raise it rather than lose files.
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(idx, _)| *idx);
+    results.into_iter().map(|(_, result)| result).collect()
+}
