@@ -26,14 +26,15 @@ use conductor_source::FileId;
 /// Validates one document against the DSL schema. An empty result means the document can be
 /// read into the DSL types.
 pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
-    let spans = DocumentSpans {
-        root: document.yaml.root.clone(),
-        span: document.yaml.span.clone(),
-    };
     let (schema, validator) = dsl_validator();
     if validator.is_valid(&document.yaml.value) {
         return Vec::new();
     }
+    // Only a document with errors needs its span tree here (a copy: the caller keeps it).
+    let spans = DocumentSpans {
+        root: document.yaml.root.clone(),
+        span: document.yaml.span.clone(),
+    };
     let mut mapper = ErrorMapper {
         schema,
         file: document.file,
