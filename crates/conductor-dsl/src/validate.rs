@@ -51,6 +51,14 @@ pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Builds the schema validator now instead of at the first [`validate_document`]. Building it
+/// takes milliseconds (the DSL schema is large), so a caller that is about to validate many
+/// documents can overlap the build with other work, such as reading files on other threads.
+/// Calling it again, or from several threads at once, is cheap and safe.
+pub fn prepare_validator() {
+    dsl_validator();
+}
+
 /// Raw Conductor keys people write out of habit, with what the DSL calls them.
 const CONDUCTOR_SPELLINGS: &[(&str, &str)] = &[
     ("taskReferenceName", "`ref`"),
