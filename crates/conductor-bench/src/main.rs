@@ -17,6 +17,10 @@ use clap::{Parser, Subcommand};
 use conductor_bench::generate::{TreeSpec, generate_tree};
 use conductor_bench::stages::{STAGE_NAMES, StageTimes, time_stages};
 
+/// The allocator conductor-apply uses, so that stage times are those of the CLI.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(about = "Benchmark inputs and in-process timings for conductor-apply")]
 struct Arguments {
