@@ -9,6 +9,7 @@ use conductor_check::{Project as CheckedProject, check_project};
 use conductor_diagnostics::{Code, Diagnostic, sort_diagnostics};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
+use conductor_dsl::validate::prepare_validator;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
 
@@ -79,6 +80,21 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
 
 /// Reads, parses, lowers and checks the files.
 pub fn check_files(
+    files: &[PathBuf],
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Checked, StageError> {
+    std::thread::scope(|scope| {
+        if !files.is_empty() {
+            // Building the schema validator takes about as long as reading the files: do it
+            // meanwhile, rather than in the first parsing thread while the others wait for it.
+            scope.spawn(prepare_validator);
+        }
+        read_parse_lower_check(files, sources, diagnostics)
+    })
+}
+
+fn read_parse_lower_check(
     files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
