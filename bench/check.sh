@@ -6,6 +6,7 @@
 #
 #   bench/check.sh                 1,000 workflows, 10 timed runs of each command
 #   WORKFLOWS=200 RUNS=5 bench/check.sh
+#   PROFILE=dist bench/check.sh    the distribution build (fat LTO; slow to build)
 #
 # Needs cargo and python3 (for the check-jsonschema virtualenv, cached in bench/.venv).
 set -euo pipefail
@@ -13,13 +14,14 @@ set -euo pipefail
 WORKFLOWS=${WORKFLOWS:-1000}
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-2}
+PROFILE=${PROFILE:-release}
 CHECK_JSONSCHEMA_VERSION=0.39.0
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-echo "building the release binaries..." >&2
-executables=$(cargo build --release --quiet -p conductor-apply -p conductor-bench \
+echo "building the $PROFILE binaries..." >&2
+executables=$(cargo build --profile "$PROFILE" --quiet -p conductor-apply -p conductor-bench \
     --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
 apply=$(grep '/conductor-apply$' <<<"$executables")
 bench=$(grep '/conductor-bench$' <<<"$executables")
@@ -64,6 +66,7 @@ read -r cj_median cj_min < <("$bench" time --runs "$RUNS" --warmup "$WARMUP" -- 
 
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 echo
+echo "build: $PROFILE profile"
 echo "machine: $(nproc) cores ($cpu), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "input: $WORKFLOWS workflows in $yaml_files YAML files, $yaml_bytes bytes of YAML;"
 echo "       compiled: ${#compiled[@]} JSON files, $json_bytes bytes (pretty, as \`compile\` writes them)"
