@@ -3,6 +3,7 @@
 pub mod check;
 pub mod compile;
 pub mod explain;
+pub mod import;
 pub mod schema;
 
 use std::path::PathBuf;
