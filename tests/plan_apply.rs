@@ -619,3 +619,102 @@ fn every_example_workflow_and_task_type_converges() {
         assert_eq!(plan.code, 0, "{folder}: {}", plan.stdout);
     }
 }
+
+/// Corpus files whose definitions `plan` and `apply` refuse, because `check` finds them
+/// genuinely broken (the same list as the import test's, with the same reasons).
+const REFUSED_CORPUS_FILES: &[(&str, &str)] = &[
+    (
+        "notification_fanout.json",
+        "a FORK_JOIN without a JOIN after it",
+    ),
+    (
+        "delivery_weather_check.json",
+        "a JSONPath filter with spaces in a top-level input, rejected at registration",
+    ),
+    (
+        "expression_showcase.json",
+        "a JSONPath filter with spaces in a top-level input, rejected at registration",
+    ),
+];
+
+#[test]
+fn every_corpus_definition_imported_and_applied_plans_no_change() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipping: no ../shared/corpus next to this checkout");
+        return;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![corpus];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 128);
+    // One fresh server for the run; each file is imported into its own project, applied, then
+    // planned. (Three conductor-oss files define the same workflow name and version as others,
+    // so the files are applied one at a time; a plan right after its apply must be empty.)
+    let server = server(ServerConfig::default());
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let imported = run(
+            dir.path(),
+            &server,
+            &["import", file.to_str().unwrap(), "--out", "workflows"],
+        );
+        if imported.code != 0 {
+            failures.push(format!("{name}: import failed: {}", imported.stderr));
+            continue;
+        }
+        let refused = REFUSED_CORPUS_FILES
+            .iter()
+            .any(|(refused, _)| *refused == name);
+        let applied = run(
+            dir.path(),
+            &server,
+            &["apply", "--auto-approve", "workflows"],
+        );
+        if refused {
+            if applied.code != 1 {
+                failures.push(format!(
+                    "{name}: apply should refuse a broken definition: {}",
+                    applied.stderr
+                ));
+            }
+            continue;
+        }
+        if applied.code != 0 {
+            failures.push(format!(
+                "{name}: apply failed: {}{}",
+                applied.stdout, applied.stderr
+            ));
+            continue;
+        }
+        let plan = run(
+            dir.path(),
+            &server,
+            &["plan", "--detailed-exitcode", "workflows"],
+        );
+        if plan.code != 0 {
+            failures.push(format!(
+                "{name}: plan after apply is not empty:\n{}",
+                plan.stdout
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
