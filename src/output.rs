@@ -83,6 +83,29 @@ impl Output {
         }
     }
 
+    /// Prints the diagnostics of a command whose standard output carries another document
+    /// (`plan`, `apply`): on stderr in the human form, so that stdout holds exactly one JSON or
+    /// markdown document; GitHub annotations, which are lines of their own, stay on stdout.
+    pub fn side_report(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+    ) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        let side = Output {
+            format: if self.format == Format::Github {
+                Format::Github
+            } else {
+                Format::Human
+            },
+            ..*self
+        };
+        side.diagnostics(diagnostics, sources, files_checked);
+    }
+
     /// Prints the diagnostics and, for the human format, the summary line.
     pub fn diagnostics(
         &self,

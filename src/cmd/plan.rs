@@ -80,13 +80,11 @@ pub fn make_plan(
     output: Output,
 ) -> Result<Option<Plan>, CliError> {
     let (project, checked) = super::load_definitions(paths)?;
-    if !checked.diagnostics.is_empty() {
-        output.diagnostics(
-            &checked.diagnostics,
-            &checked.sources,
-            checked.files_checked,
-        );
-    }
+    output.side_report(
+        &checked.diagnostics,
+        &checked.sources,
+        checked.files_checked,
+    );
     if checked
         .diagnostics
         .iter()
