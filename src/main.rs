@@ -45,6 +45,8 @@ enum Command {
     Compile(cmd::compile::CompileArgs),
     /// Write the JSON Schemas (regenerates `schemas/`).
     Schema(cmd::schema::SchemaArgs),
+    /// Write Markdown docs: the workflow catalogue with flowcharts, and the DSL reference.
+    Docs(cmd::docs::DocsArgs),
     /// Explain a diagnostic code.
     Explain(cmd::explain::ExplainArgs),
 }
@@ -59,6 +61,7 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Docs(args) => cmd::docs::run(args, output),
         Command::Explain(args) => cmd::explain::run(args),
     };
     match result {
