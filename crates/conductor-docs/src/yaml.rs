@@ -61,8 +61,11 @@ fn write_items(out: &mut String, indent: usize, items: &[Value]) {
                 out.push_str(&format!("{pad}- {body}"));
             }
             Value::Array(inner) if !inner.is_empty() => {
-                out.push_str(&format!("{pad}-\n"));
-                write_items(out, indent + 2, inner);
+                // `- - a` for a list in a list, the inner list lined up under its first item.
+                let mut nested = String::new();
+                write_items(&mut nested, indent + 2, inner);
+                let body = nested.get(indent + 2..).unwrap_or_default();
+                out.push_str(&format!("{pad}- {body}"));
             }
             scalar => out.push_str(&format!("{pad}- {}\n", inline(scalar))),
         }
@@ -152,6 +155,7 @@ mod tests {
                 "x ", "line\nbreak", "tab\tx", "\"q\"", "'s'", "*a", "&a", "!t", "%p", "@a",
                 "`b`", "{x}", "[y]", "2024-01-31", "~", "null", "é ü 日本", "key:", "?"]}),
             json!([[1, 2], {"a": {"b": {"c": "d"}}}, null, 1.5]),
+            json!({"fork": [[{"ref": "a", "task": "b"}, {"ref": "c"}], [[1, [2, 3]]]]}),
             json!("scalar"),
         ];
         for value in values {

@@ -318,7 +318,10 @@ pub fn example(schema_set: &Schema<'_>, schema: &Value) -> Option<Value> {
     example_at(schema_set, schema, 0)
 }
 
-const MAX_EXAMPLE_DEPTH: usize = 4;
+const MAX_EXAMPLE_DEPTH: usize = 8;
+/// Below this depth an example mapping holds only its required fields, so that an example of a
+/// list of tasks stays a line or two.
+const FULL_EXAMPLE_DEPTH: usize = 2;
 
 fn example_at(schema_set: &Schema<'_>, schema: &Value, depth: usize) -> Option<Value> {
     if depth > MAX_EXAMPLE_DEPTH {
@@ -358,8 +361,8 @@ fn example_at(schema_set: &Schema<'_>, schema: &Value, depth: usize) -> Option<V
     }
 }
 
-/// An example mapping: every required field (each must have an example), plus the optional
-/// fields that have examples of their own.
+/// An example mapping: every required field (each must have an example), plus, near the top,
+/// the optional fields that have examples of their own.
 fn object_example(schema_set: &Schema<'_>, schema: &Value, depth: usize) -> Option<Value> {
     let object_fields = fields(schema);
     if object_fields.is_empty() {
@@ -375,6 +378,8 @@ fn object_example(schema_set: &Schema<'_>, schema: &Value, depth: usize) -> Opti
                 field.name.to_owned(),
                 example_at(schema_set, field.schema, depth + 1)?,
             );
+        } else if depth > FULL_EXAMPLE_DEPTH {
+            continue;
         } else if let Some(own) = field
             .schema
             .get("examples")
