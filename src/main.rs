@@ -11,6 +11,7 @@ mod exit;
 mod output;
 mod project;
 mod stages;
+mod write;
 
 use std::error::Error as _;
 
@@ -43,6 +44,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Compile definitions to Conductor JSON files.
     Compile(cmd::compile::CompileArgs),
+    /// Import Conductor JSON definitions into DSL files.
+    Import(cmd::import::ImportArgs),
     /// Write the JSON Schemas (regenerates `schemas/`).
     Schema(cmd::schema::SchemaArgs),
     /// Write Markdown docs: the workflow catalogue with flowcharts, and the DSL reference.
@@ -60,6 +63,7 @@ fn main() -> std::process::ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),
+        Command::Import(args) => cmd::import::run(args, output),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Docs(args) => cmd::docs::run(args, output),
         Command::Explain(args) => cmd::explain::run(args),

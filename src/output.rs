@@ -57,6 +57,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// Prints the report of a command that produces other output too (`compile`, `import`):
+    /// in the human format only when there is something to report; machine formats always
+    /// print a (possibly empty) report, so that their output is always parseable.
+    pub fn report(&self, diagnostics: &[Diagnostic], sources: &SourceMap, files_checked: usize) {
+        if self.format != Format::Human || !diagnostics.is_empty() {
+            self.diagnostics(diagnostics, sources, files_checked);
+        }
+    }
+
     /// Prints the diagnostics and, for the human format, the summary line.
     pub fn diagnostics(
         &self,

@@ -4,6 +4,7 @@ pub mod check;
 pub mod compile;
 pub mod docs;
 pub mod explain;
+pub mod import;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -629,6 +629,56 @@ catalogue! {
         severity: Error,
         summary: "a JavaScript expression does not parse",
     },
+    // CA8xx: import. Reading Conductor JSON into the DSL.
+    UnknownConductorProperty => {
+        code: "CA801",
+        name: "unknown-conductor-property",
+        stage: Import,
+        severity: Warning,
+        summary: "an imported definition has a property the server does not know",
+    },
+    NullInDefinition => {
+        code: "CA802",
+        name: "null-in-definition",
+        stage: Import,
+        severity: Warning,
+        summary: "an imported definition sets a property to null",
+    },
+    UnrecognisedJsonDocument => {
+        code: "CA803",
+        name: "unrecognised-json-document",
+        stage: Import,
+        severity: Error,
+        summary: "a JSON document is neither a workflow nor a task definition",
+    },
+    InvalidConductorDefinition => {
+        code: "CA804",
+        name: "invalid-conductor-definition",
+        stage: Import,
+        severity: Error,
+        summary: "an imported definition does not conform to the server's model",
+    },
+    InexpressibleDefinition => {
+        code: "CA805",
+        name: "inexpressible-definition",
+        stage: Import,
+        severity: Error,
+        summary: "an imported definition cannot be written in the DSL",
+    },
+    DuplicateImportedDefinition => {
+        code: "CA806",
+        name: "duplicate-imported-definition",
+        stage: Import,
+        severity: Error,
+        summary: "the same definition is imported twice",
+    },
+    InlineDefinitionIdentityLost => {
+        code: "CA807",
+        name: "inline-definition-identity-lost",
+        stage: Import,
+        severity: Warning,
+        summary: "a sub-workflow's stored name or version differs from its inline definition's",
+    },
 }
 
 impl Code {
