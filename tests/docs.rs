@@ -971,3 +971,124 @@ fn a_workflow_too_large_for_mermaid_is_listed_without_a_flowchart() {
     );
     assert!(page.contains("| `step_599` |"));
 }
+
+/// Corpus files whose definitions `check` rejects after import, so `docs` writes nothing for
+/// them (the same files and reasons as in tests/import.rs).
+const GENUINELY_BROKEN: &[(&str, &str)] = &[
+    (
+        "notification_fanout.json",
+        "its last FORK_JOIN has no JOIN after it (CA305)",
+    ),
+    (
+        "delivery_weather_check.json",
+        "a top-level JSONPath filter with spaces, rejected at registration (CA402)",
+    ),
+    (
+        "expression_showcase.json",
+        "a top-level JSONPath filter with spaces, rejected at registration (CA402)",
+    ),
+];
+
+/// The (name, version) of every workflow in a Conductor JSON file.
+fn workflow_identities(file: &Path) -> Vec<(String, i64)> {
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("JSON");
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        other => vec![other],
+    };
+    items
+        .iter()
+        .filter(|item| item.get("tasks").is_some())
+        .filter_map(|item| {
+            let name = item.get("name")?.as_str()?.to_owned();
+            let version = item.get("version").and_then(|v| v.as_i64()).unwrap_or(1);
+            Some((name, version))
+        })
+        .collect()
+}
+
+#[test]
+fn documents_the_imported_corpus() {
+    let corpus = repo_root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipping: no corpus at {}", corpus.display());
+        return;
+    }
+    let mut files = Vec::new();
+    for source in ["conductor-oss", "python-sdk"] {
+        for folder in ["workflows", "taskdefs"] {
+            let Ok(entries) = std::fs::read_dir(corpus.join(source).join(folder)) else {
+                continue;
+            };
+            files.extend(
+                entries
+                    .map(|entry| entry.expect("entry").path())
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "json")),
+            );
+        }
+    }
+    files.sort();
+    files.retain(|file| {
+        let name = file.file_name().expect("name").to_string_lossy();
+        !GENUINELY_BROKEN.iter().any(|(broken, _)| *broken == name)
+    });
+    assert!(files.len() >= 120, "{} corpus files", files.len());
+    // The server's tests register some names twice; each group holds every name once, so that
+    // each group is a project `check` accepts.
+    #[derive(Default)]
+    struct Group {
+        identities: BTreeSet<(String, i64)>,
+        files: Vec<PathBuf>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for file in files {
+        let identities = workflow_identities(&file);
+        let slot = groups
+            .iter()
+            .position(|group| identities.iter().all(|id| !group.identities.contains(id)));
+        let slot = slot.unwrap_or_else(|| {
+            groups.push(Group::default());
+            groups.len() - 1
+        });
+        groups[slot].identities.extend(identities);
+        groups[slot].files.push(file);
+    }
+    let temp = tempfile::tempdir().expect("temp dir");
+    let mut diagrams_written = 0;
+    let mut workflows_documented = 0;
+    for (idx, group) in groups.iter().enumerate() {
+        let imported = temp.path().join(format!("imported-{idx}"));
+        let output = Command::cargo_bin("conductor-apply")
+            .expect("binary")
+            .arg("--color=never")
+            .arg("import")
+            .args(&group.files)
+            .arg("--out")
+            .arg(&imported)
+            .output()
+            .expect("import runs");
+        assert_success(&output);
+        let out = temp.path().join("docs").join(idx.to_string());
+        assert_success(&docs(
+            temp.path(),
+            &[imported.to_str().expect("UTF-8")],
+            &out,
+        ));
+        let pages = read_tree(&out);
+        let compiled = compile(&imported);
+        let defs: Vec<&WorkflowDef> = compiled.workflows.iter().map(|w| &w.def).collect();
+        assert_tasks_in_flowcharts(&pages, &defs);
+        assert_links_resolve(&out, &pages);
+        diagrams_written += count_diagrams(&pages);
+        workflows_documented += defs.len();
+    }
+    assert!(
+        workflows_documented >= 110,
+        "{workflows_documented} workflows"
+    );
+    assert_eq!(
+        validate_mermaid(&temp.path().join("docs")),
+        diagrams_written
+    );
+}
