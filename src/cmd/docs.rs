@@ -10,6 +10,7 @@ use conductor_docs::{Definitions, Page, SourceLocation};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Output, eprint_text};
+use crate::write::write_if_changed;
 
 /// The file listing what the last run wrote, so that a later run can remove pages whose
 /// definition is gone without touching anything else in the directory.
@@ -50,13 +51,11 @@ pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
         .diagnostics
         .iter()
         .any(|diagnostic| diagnostic.severity() == Severity::Error);
-    if !checked.diagnostics.is_empty() {
-        output.diagnostics(
-            &checked.diagnostics,
-            &checked.sources,
-            checked.files_checked,
-        );
-    }
+    output.report(
+        &checked.diagnostics,
+        &checked.sources,
+        checked.files_checked,
+    );
     if errors {
         eprint_text("nothing was written: fix the errors above first\n");
         return Ok(Exit::InputErrors);
@@ -94,8 +93,8 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// Writes the pages under `out`, each through a temporary file and a rename and only when its
-/// content changed; removes the pages the previous run listed that are no longer generated.
+/// Writes the pages under `out` (through a temporary file and a rename, only when the content
+/// changed); removes the pages the previous run listed that are no longer generated.
 /// Returns how many files were written or removed.
 fn write_pages(out: &Path, pages: &[Page]) -> Result<usize, CliError> {
     let write_error = |path: &Path, source| CliError::Write {
@@ -115,7 +114,7 @@ fn write_pages(out: &Path, pages: &[Page]) -> Result<usize, CliError> {
         if std::fs::read_to_string(&path).is_ok_and(|existing| existing == page.content) {
             continue;
         }
-        write_atomically(&path, &page.content)?;
+        write_if_changed(&path, &page.content)?;
         changed += 1;
     }
     for stale in previous.difference(&current) {
@@ -138,9 +137,7 @@ fn write_pages(out: &Path, pages: &[Page]) -> Result<usize, CliError> {
     if manifest.is_empty() {
         manifest.push('\n');
     }
-    if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
-        write_atomically(&manifest_path, &manifest)?;
-    }
+    write_if_changed(&manifest_path, &manifest)?;
     Ok(changed)
 }
 
@@ -148,23 +145,6 @@ fn page_path(out: &Path, relative: &str) -> PathBuf {
     relative
         .split('/')
         .fold(out.to_path_buf(), |path, segment| path.join(segment))
-}
-
-/// Writes through a temporary file beside the target and a rename, so that a reader never sees
-/// half a page.
-fn write_atomically(path: &Path, content: &str) -> Result<(), CliError> {
-    let write_error = |source| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, content).map_err(write_error)?;
-    std::fs::rename(&temporary, path).map_err(write_error)
 }
 
 /// The project's root: the directory of the project file above `cwd`, else `cwd`.

@@ -43,7 +43,6 @@ mod markdown;
 mod policy;
 pub mod reads;
 pub mod reference;
-mod yaml;
 
 use conductor_dsl::lower::Compiled;
 use conductor_dsl::lower::provenance::Provenance;

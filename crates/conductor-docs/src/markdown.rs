@@ -210,6 +210,39 @@ pub fn link(label: &str, target: &str) -> String {
     format!("[{label}]({target})")
 }
 
+/// A page with runs of blank lines outside code blocks cut to one, and one final newline, so
+/// that the sections can be assembled without counting newlines.
+pub fn tidy(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut fence: Option<String> = None;
+    let mut blank_run = 0;
+    for line in page.lines() {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            Some(open) if trimmed.trim() == open.as_str() => fence = None,
+            Some(_) => {}
+            None if marker.len() >= 3 => fence = Some(marker),
+            None if line.trim().is_empty() => {
+                blank_run += 1;
+                if blank_run > 1 || out.is_empty() {
+                    continue;
+                }
+                out.push('\n');
+                continue;
+            }
+            None => {}
+        }
+        blank_run = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +290,15 @@ mod tests {
         assert_eq!(anchor("`timeoutPolicy`"), "timeoutpolicy");
         assert_eq!(anchor("Used by"), "used-by");
         assert_eq!(anchor("Version 2"), "version-2");
+    }
+
+    #[test]
+    fn tidy_keeps_code_blocks() {
+        assert_eq!(tidy("a\n\n\n\nb\n\n"), "a\n\nb\n");
+        assert_eq!(
+            tidy("```yaml\nx: |\n  a\n\n\n  b\n```\n\n\nc"),
+            "```yaml\nx: |\n  a\n\n\n  b\n```\n\nc\n"
+        );
     }
 
     #[test]

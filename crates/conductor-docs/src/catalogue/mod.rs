@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use conductor_model::{WorkflowDef, WorkflowDefinitionRef, WorkflowTask, task_type};
 
-use crate::markdown::{cell, code, link, relative, table, text};
+use crate::markdown::{cell, code, link, relative, table, text, tidy};
 use crate::reference::{REFERENCE_INDEX, file_stem};
 use crate::{Definitions, Page, TaskDefSource, WorkflowSource};
 use tasks::{Within, walk_tasks};
@@ -320,7 +320,7 @@ pub fn catalogue(definitions: &Definitions<'_>) -> Vec<Page> {
         };
         pages.push(Page {
             path: path.to_owned(),
-            content: workflow::workflow_page(&catalogue, path, name, versions),
+            content: tidy(&workflow::workflow_page(&catalogue, path, name, versions)),
         });
     }
     for (name, source) in &catalogue.task_defs {
@@ -329,7 +329,7 @@ pub fn catalogue(definitions: &Definitions<'_>) -> Vec<Page> {
         };
         pages.push(Page {
             path: path.to_owned(),
-            content: task_def::task_def_page(&catalogue, path, source),
+            content: tidy(&task_def::task_def_page(&catalogue, path, source)),
         });
     }
     pages
@@ -430,7 +430,7 @@ fn index_page(catalogue: &Catalogue<'_>) -> Page {
     }
     Page {
         path: CATALOGUE_INDEX.to_owned(),
-        content: out,
+        content: tidy(&out),
     }
 }
 

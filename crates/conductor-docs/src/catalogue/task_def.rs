@@ -84,8 +84,10 @@ pub(crate) fn task_def_page(
     ));
     if let Some(template) = def.input_template.as_ref().filter(|t| !t.is_empty()) {
         out.push_str("Default input values (merged under each task's input):\n\n```yaml\n");
-        out.push_str(&crate::yaml::document(&Value::Object(template.clone())));
-        out.push_str("\n```\n\n");
+        out.push_str(&conductor_source::yaml::to_yaml(&Value::Object(
+            template.clone(),
+        )));
+        out.push_str("```\n\n");
     }
 
     out.push_str("## Used by\n\n");

@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 
 use conductor_dsl::syntax::document::{DOCUMENT_KINDS, document_schema_name};
 use conductor_dsl::syntax::task::{TASK_FORMS, form_schema_name};
+use conductor_source::yaml::to_yaml;
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::Page;
-use crate::markdown::{anchor, cell, code, link, one_line, paragraphs, relative, table};
+use crate::markdown::{anchor, cell, code, link, one_line, paragraphs, relative, table, tidy};
 use schema::{
     Schema, alternatives, constraints, default_words, enumeration, example, fields, ref_name,
     summary, type_words, value_code,
@@ -262,7 +263,7 @@ pub fn dsl_reference(root: &Value) -> Vec<Page> {
         };
         pages.push(Page {
             path: target.path.clone(),
-            content,
+            content: tidy(&content),
         });
     }
     pages
@@ -317,7 +318,7 @@ fn index_page(schema: &Schema<'_>, layout: &Layout) -> Page {
     out.push_str(&table(&["Type", "Summary"], &types));
     Page {
         path: REFERENCE_INDEX.to_owned(),
-        content: out,
+        content: tidy(&out),
     }
 }
 
@@ -468,7 +469,7 @@ fn definition_page(
             }
             if let Some(pattern) = option.get("pattern").and_then(Value::as_str) {
                 line.push_str(&format!(
-                    "\n\n  <details><summary>Pattern</summary>\n\n  ```text\n  {pattern}\n  ```\n\n  </details>\n"
+                    "\n\n  <details><summary>Pattern</summary>\n\n  ```text\n  {pattern}\n  ```\n\n  </details>"
                 ));
             }
             out.push_str(&line);
@@ -507,8 +508,8 @@ fn definition_page(
         && let Some(value) = example(schema, def)
     {
         out.push_str("\n## Example\n\n```yaml\n");
-        out.push_str(&crate::yaml::document(&value));
-        out.push_str("\n```\n");
+        out.push_str(&to_yaml(&value));
+        out.push_str("```\n");
     }
     used_in(&mut out, layout, uses, name, from);
     out
@@ -575,9 +576,11 @@ fn field_section(
         out.push('\n');
     }
     if let Some(value) = example(schema, field.schema) {
+        let mut entry = serde_json::Map::new();
+        entry.insert(field.name.to_owned(), value);
         out.push_str("Example:\n\n```yaml\n");
-        out.push_str(&crate::yaml::key_value(field.name, &value));
-        out.push_str("\n```\n");
+        out.push_str(&to_yaml(&Value::Object(entry)));
+        out.push_str("```\n");
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -597,7 +600,23 @@ fn used_in(out: &mut String, layout: &Layout, uses: &Uses, name: &str, from: &st
             field.clone(),
         )
     });
+    // A key every task form has (`startDelay`, ...) is listed once, not once per form.
+    let forms: Vec<&String> = layout
+        .targets
+        .iter()
+        .filter(|(_, target)| matches!(target.kind, Kind::Form { .. }))
+        .map(|(name, _)| name)
+        .collect();
+    let in_every_form = |field: &str| {
+        !forms.is_empty()
+            && forms.iter().all(|form| {
+                usages
+                    .iter()
+                    .any(|(source, used)| source == *form && used.as_deref() == Some(field))
+            })
+    };
     out.push_str("\n## Used in\n\n");
+    let mut listed_for_every_form = Vec::new();
     for (source, field) in ordered {
         let Some(target) = layout.targets.get(source) else {
             continue;
@@ -605,6 +624,15 @@ fn used_in(out: &mut String, layout: &Layout, uses: &Uses, name: &str, from: &st
         let page = relative(from, &target.path);
         let owner = link(&link_label(source, target), &page);
         match field {
+            Some(field) if matches!(target.kind, Kind::Form { .. }) && in_every_form(field) => {
+                if !listed_for_every_form.contains(field) {
+                    listed_for_every_form.push(field.clone());
+                    out.push_str(&format!(
+                        "- {} of every task form\n",
+                        link(&code(field), &format!("{page}#{}", anchor(field)))
+                    ));
+                }
+            }
             Some(field) => out.push_str(&format!(
                 "- {} of {owner}\n",
                 link(&code(field), &format!("{page}#{}", anchor(field)))
