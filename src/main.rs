@@ -21,7 +21,7 @@ use crate::exit::{EXIT_CODES_HELP, Exit};
 use crate::output::{ColorChoice, Format, Output, eprint_text};
 
 /// Keep Conductor workflow and task definitions in git as a concise YAML DSL: check them
-/// like a compiler, compile them to the JSON the server accepts.
+/// like a compiler, compile them to the JSON the server accepts, plan and apply them.
 #[derive(Debug, Parser)]
 #[command(name = "conductor-apply", version, after_help = EXIT_CODES_HELP)]
 struct Cli {
@@ -52,6 +52,10 @@ enum Command {
     Docs(cmd::docs::DocsArgs),
     /// Explain a diagnostic code.
     Explain(cmd::explain::ExplainArgs),
+    /// Show what `apply` would change on a Conductor server (never writes).
+    Plan(cmd::plan::PlanArgs),
+    /// Apply the definitions (or a saved plan) to a Conductor server.
+    Apply(cmd::apply::ApplyArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -59,6 +63,7 @@ fn main() -> std::process::ExitCode {
     let output = Output {
         format: cli.format,
         color: !cli.no_color && cli.color.enabled(),
+        color_stdout: !cli.no_color && cli.color.enabled_for_stdout(),
     };
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, output),
@@ -67,6 +72,8 @@ fn main() -> std::process::ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Docs(args) => cmd::docs::run(args, output),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Plan(args) => cmd::plan::run(args, output),
+        Command::Apply(args) => cmd::apply::run(args, output),
     };
     match result {
         Ok(exit) => exit.code(),

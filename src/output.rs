@@ -20,6 +20,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
+    /// `plan`: a markdown document on stdout, for a pull-request comment or
+    /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
+    Markdown,
 }
 
 /// When to colour human output.
@@ -34,6 +37,18 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
+    /// Whether to colour stdout (where `plan` prints), given the environment.
+    pub fn enabled_for_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+
     /// Whether to colour, given the environment.
     pub fn enabled(self) -> bool {
         match self {
@@ -52,8 +67,10 @@ impl ColorChoice {
 pub struct Output {
     /// The diagnostics format.
     pub format: Format,
-    /// Whether to colour.
+    /// Whether to colour diagnostics (stderr).
     pub color: bool,
+    /// Whether to colour the plan (stdout).
+    pub color_stdout: bool,
 }
 
 impl Output {
@@ -74,7 +91,7 @@ impl Output {
         files_checked: usize,
     ) {
         match self.format {
-            Format::Human => {
+            Format::Human | Format::Markdown => {
                 let width = terminal_width();
                 let text = render_human(
                     diagnostics,
