@@ -20,6 +20,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
+    /// `plan`: a markdown document on stdout, for a pull-request comment or
+    /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
+    Markdown,
 }
 
 /// When to colour human output.
@@ -34,6 +37,18 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
+    /// Whether to colour stdout (where `plan` prints), given the environment.
+    pub fn enabled_for_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+
     /// Whether to colour, given the environment.
     pub fn enabled(self) -> bool {
         match self {
@@ -52,11 +67,45 @@ impl ColorChoice {
 pub struct Output {
     /// The diagnostics format.
     pub format: Format,
-    /// Whether to colour.
+    /// Whether to colour diagnostics (stderr).
     pub color: bool,
+    /// Whether to colour the plan (stdout).
+    pub color_stdout: bool,
 }
 
 impl Output {
+    /// Prints the report of a command that produces other output too (`compile`, `import`):
+    /// in the human format only when there is something to report; machine formats always
+    /// print a (possibly empty) report, so that their output is always parseable.
+    pub fn report(&self, diagnostics: &[Diagnostic], sources: &SourceMap, files_checked: usize) {
+        if self.format != Format::Human || !diagnostics.is_empty() {
+            self.diagnostics(diagnostics, sources, files_checked);
+        }
+    }
+
+    /// Prints the diagnostics of a command whose standard output carries another document
+    /// (`plan`, `apply`): on stderr in the human form, so that stdout holds exactly one JSON or
+    /// markdown document; GitHub annotations, which are lines of their own, stay on stdout.
+    pub fn side_report(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+    ) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        let side = Output {
+            format: if self.format == Format::Github {
+                Format::Github
+            } else {
+                Format::Human
+            },
+            ..*self
+        };
+        side.diagnostics(diagnostics, sources, files_checked);
+    }
+
     /// Prints the diagnostics and, for the human format, the summary line.
     pub fn diagnostics(
         &self,
@@ -65,7 +114,7 @@ impl Output {
         files_checked: usize,
     ) {
         match self.format {
-            Format::Human => {
+            Format::Human | Format::Markdown => {
                 let width = terminal_width();
                 let text = render_human(
                     diagnostics,

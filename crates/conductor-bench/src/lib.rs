@@ -86,7 +86,13 @@ mod tests {
     fn time_stages_sees_every_file_of_a_tree() {
         let workflows = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workflows");
         let times = crate::stages::time_stages(&workflows).expect("workflows/ is readable");
-        assert_eq!((times.files, times.documents, times.errors), (4, 8, 0));
+        let files = conductor_source::discover(&[workflows]).expect("workflows/ is readable");
+        assert_eq!(times.files, files.len());
+        assert!(
+            times.documents > times.files,
+            "workflows/ has multi-document files"
+        );
+        assert_eq!(times.errors, 0, "workflows/ is clean");
         assert!(times.bytes > 0);
     }
 }
