@@ -9,10 +9,15 @@
 //! Does no I/O and cannot fail: problems are returned as diagnostics.
 
 pub mod context;
+pub mod expr;
+pub mod jq;
 mod registration;
+mod resolve;
 mod rules;
+pub mod scope;
 pub mod script;
 mod seconds;
+pub mod shape;
 pub mod walk;
 
 use conductor_diagnostics::Diagnostic;
