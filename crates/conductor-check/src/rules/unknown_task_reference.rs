@@ -113,8 +113,9 @@ fn check_task(
             reported.insert((pointer.clone(), expression_start));
             let key = pointer.rsplit('/').next().unwrap_or_default();
             let server_message = format!(
-                "taskReferenceName: {root} for given task: {} input value: {key} of input parameter: {text} is not defined in workflow definition.",
-                visit.task.name
+                "taskReferenceName: {root} for given task: {} input value: {key} of input parameter: {} is not defined in workflow definition.",
+                visit.task.name,
+                text.trim_end()
             );
             if scan
                 .as_ref()
