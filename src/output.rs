@@ -9,6 +9,8 @@ use conductor_diagnostics::{
 };
 use conductor_source::SourceMap;
 
+use crate::stages::Checked;
+
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -57,12 +59,24 @@ pub struct Output {
 }
 
 impl Output {
-    /// Prints the diagnostics and, for the human format, the summary line.
+    /// Prints the diagnostics of a check and, for the human format, the summary line, which
+    /// also says how many were suppressed by allow comments or the project's `allow` list.
+    pub fn checked(&self, checked: &Checked) {
+        self.diagnostics(
+            &checked.diagnostics,
+            &checked.sources,
+            checked.files_checked,
+            checked.suppressed,
+        );
+    }
+
+    /// Prints diagnostics and, for the human format, the summary line.
     pub fn diagnostics(
         &self,
         diagnostics: &[Diagnostic],
         sources: &SourceMap,
         files_checked: usize,
+        suppressed: usize,
     ) {
         match self.format {
             Format::Human => {
@@ -76,7 +90,11 @@ impl Output {
                     },
                 );
                 eprint_text(&text);
-                eprint_text(&format!("{}\n", summary_line(diagnostics, files_checked)));
+                let mut summary = summary_line(diagnostics, files_checked);
+                if suppressed > 0 {
+                    summary.push_str(&format!(" ({suppressed} suppressed)"));
+                }
+                eprint_text(&format!("{summary}\n"));
             }
             Format::Json => print_text(&render_json(
                 diagnostics,

@@ -39,11 +39,7 @@ pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
         .iter()
         .any(|diagnostic| diagnostic.severity() == Severity::Error);
     if !checked.diagnostics.is_empty() {
-        output.diagnostics(
-            &checked.diagnostics,
-            &checked.sources,
-            checked.files_checked,
-        );
+        output.checked(&checked);
     }
     if errors {
         eprint_text("nothing was written: fix the errors above first\n");

@@ -19,5 +19,6 @@ pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
     let files = definition_files(paths, &project)?;
-    Ok(check_files(&files, sources, diagnostics)?)
+    let allowed = project.allowed_codes();
+    Ok(check_files(&files, sources, diagnostics, &allowed)?)
 }
