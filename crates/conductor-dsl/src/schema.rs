@@ -72,6 +72,23 @@ struct RejectNull;
 impl Transform for RejectNull {
     fn transform(&mut self, schema: &mut Schema) {
         if let Some(object) = schema.as_object_mut() {
+            // Doc comments are wrapped at 100 columns; a description is one paragraph per
+            // blank line, so that editors and tables show it unbroken.
+            if let Some(Value::String(description)) = object.get_mut("description") {
+                *description = unwrap_lines(description);
+            }
+            // `format: int32` is not enforced by validators (crates.md §2.5, pitfall 7): give
+            // the integer fields the server reads as Java `int` their real bounds.
+            match object.get("format").and_then(Value::as_str) {
+                Some("int32") => {
+                    object.entry("minimum").or_insert(json!(i32::MIN));
+                    object.entry("maximum").or_insert(json!(i32::MAX));
+                }
+                Some("uint32") => {
+                    object.entry("maximum").or_insert(json!(u32::MAX));
+                }
+                _ => {}
+            }
             if let Some(Value::Array(types)) = object.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {
@@ -97,6 +114,25 @@ impl Transform for RejectNull {
         }
         transform_subschemas(self, schema);
     }
+}
+
+/// Joins lines of a paragraph with spaces, keeping blank-line paragraph breaks and list items.
+fn unwrap_lines(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            let mut joined = String::with_capacity(paragraph.len());
+            for (idx, line) in paragraph.lines().enumerate() {
+                let line = line.trim();
+                if idx > 0 {
+                    let list_item = line.starts_with("- ") || line.starts_with("* ");
+                    joined.push(if list_item { '\n' } else { ' ' });
+                }
+                joined.push_str(line);
+            }
+            joined
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn is_null_schema(schema: &Value) -> bool {

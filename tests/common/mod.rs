@@ -1,0 +1,138 @@
+//! Helpers shared by the end-to-end tests: run the built binary in a temporary project and
+//! read its output.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A temporary directory holding a project for one test.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// An empty sandbox.
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// The sandbox's directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating directories) and returns its path.
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create directories");
+        }
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// Runs `conductor-apply ARGS` in the sandbox, without colour.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = conductor_apply()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .expect("run conductor-apply");
+        Run::new(output)
+    }
+}
+
+/// The binary under test, with a fixed environment (no colour, fixed width).
+pub fn conductor_apply() -> Command {
+    let mut command = Command::cargo_bin("conductor-apply").expect("the binary is built");
+    command
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("CONDUCTOR_SERVER_URL")
+        .env_remove("CONDUCTOR_AUTH_KEY")
+        .env_remove("CONDUCTOR_AUTH_SECRET");
+    command
+}
+
+/// The outcome of one run.
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    fn new(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Standard output as JSON (for `--format json`).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
+            panic!(
+                "stdout is not JSON ({error}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// One diagnostic of a `--format json` report, reduced to what tests compare.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    /// `CA102`.
+    pub code: String,
+    /// `line:column` of the primary label's start.
+    pub at: String,
+    /// `line:column-line:column` of the primary label.
+    pub range: String,
+}
+
+/// The diagnostics of a `--format json` report.
+pub fn found(report: &Value) -> Vec<Found> {
+    let mut found: Vec<Found> = report["diagnostics"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|diagnostic| {
+            let location = &diagnostic["location"];
+            let position = |point: &Value| format!("{}:{}", point["line"], point["column"]);
+            Found {
+                code: diagnostic["code"].as_str().unwrap_or_default().to_owned(),
+                at: position(&location["start"]),
+                range: format!(
+                    "{}-{}",
+                    position(&location["start"]),
+                    position(&location["end"])
+                ),
+            }
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared corpus of real definitions, when this checkout has one beside it.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let corpus = repo_root().join("../shared/corpus");
+    corpus.is_dir().then_some(corpus)
+}
