@@ -147,3 +147,18 @@ fn fixtures_report_exactly_their_annotations() {
         insta::assert_snapshot!(human(&relative));
     });
 }
+
+/// The example workflows stay clean (style.md §4: the clean corpus stays clean): no
+/// diagnostic at all, not even a warning.
+#[test]
+fn example_workflows_have_no_diagnostics() {
+    let output = Command::cargo_bin("conductor-apply")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--color", "never", "check", "workflows"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.starts_with("no problems found in "), "{stderr}");
+}

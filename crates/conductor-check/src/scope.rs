@@ -105,8 +105,8 @@ pub enum Visibility<'a> {
         /// The fork.
         fork_task: &'a WorkflowTask,
     },
-    /// The task is inside a DO_WHILE body and the user is outside the loop: the value is the
-    /// last iteration's, and missing when the loop ran no iteration.
+    /// The task is inside the body of a DO_WHILE over items and the user is outside the loop:
+    /// the value is the last item's, and missing when the list was empty.
     InLoopBody {
         /// The loop.
         loop_task: &'a WorkflowTask,
@@ -322,7 +322,11 @@ impl<'a> DataFlow<'a> {
     }
 
     /// The visibility of a task nested (by `inner`) in a task that completed before the user.
+    /// A SWITCH case may not have been taken. A DO_WHILE body runs at least once in condition
+    /// mode, so its tasks hold the last iteration's output; in items mode it runs once per
+    /// item, and not at all for an empty list (contract §3.3 DO_WHILE).
     fn completed_visibility(&self, inner: &[Step]) -> Visibility<'a> {
+        let mut found = Visibility::Visible;
         for step in inner {
             let Some(owner) = self.owner(step.owner) else {
                 continue;
@@ -331,12 +335,25 @@ impl<'a> DataFlow<'a> {
                 ListKind::Case(_) | ListKind::Default => {
                     return Visibility::InCase { switch_task: owner };
                 }
-                ListKind::Body if owner.type_name() == DO_WHILE => {
-                    return Visibility::InLoopBody { loop_task: owner };
+                ListKind::Body if iterates_items(owner) => {
+                    if matches!(found, Visibility::Visible) {
+                        found = Visibility::InLoopBody { loop_task: owner };
+                    }
                 }
                 _ => {}
             }
         }
-        Visibility::Visible
+        found
     }
+}
+
+/// Whether a DO_WHILE iterates over a list (`items`, or the legacy `inputParameters._items`),
+/// and so may run no iteration at all.
+fn iterates_items(task: &WorkflowTask) -> bool {
+    task.type_name() == DO_WHILE
+        && (task.items.is_some()
+            || task
+                .input_parameters
+                .as_ref()
+                .is_some_and(|input| input.contains_key("_items")))
 }

@@ -1,7 +1,7 @@
 //! CA406 reference-into-branch: a `${ref...}` that reads a task whose value may be missing or
 //! stale where it is read: in a SWITCH case (or another case of the same switch), in a
-//! parallel FORK branch, or in a DO_WHILE body read from outside the loop or from earlier in
-//! the same body (contract §6.2, §6.8).
+//! parallel FORK branch, in the body of a DO_WHILE over items read from outside the loop
+//! (the list may be empty), or later in the same loop body (contract §6.2, §6.8).
 
 use std::ops::Range;
 
@@ -66,10 +66,10 @@ pub(crate) fn check(
         ),
         Visibility::InLoopBody { loop_task } => (
             format!(
-                "`{reference}` runs inside loop `{}`",
+                "`{reference}` runs inside loop `{}`, which iterates over a list",
                 loop_task.task_reference_name
             ),
-            "outside the loop it holds the last iteration's output, and null when the loop ran no iteration".to_owned(),
+            "the loop iterates over a list: outside it the task holds the last item's output, and null when the list was empty".to_owned(),
             "read per-iteration values from the loop's output: `${loop.output['1'].task...}`",
         ),
         Visibility::LaterInLoop { loop_task } => (
