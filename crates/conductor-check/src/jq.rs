@@ -116,6 +116,9 @@ pub fn jq_problems(program: &str) -> Vec<JqProblem> {
                     }
                 }
             }
+            // One root cause, one diagnostic: after the first syntax error jaq's recovery
+            // reports consequences of it.
+            problems.truncate(1);
             return problems;
         }
     };

@@ -1,9 +1,11 @@
 //! The server's registration-time check of `${...}` in top-level task inputs
 //! (ConstraintParamUtil.java, contract §4.2 and §6.9), replicated exactly so that `check`
 //! rejects what the server rejects: each string is split before every `${` not preceded by `$`
-//! and after every `}`; a piece that starts with `${` and ends with `}` is a path; a path with
-//! whitespace is invalid; otherwise the text before its first `.` must be `workflow` or a task
-//! reference anywhere in the workflow, unless the whole path is a system parameter.
+//! and after every `}`; a piece that starts with `${` and ends with `}` is a path; a path that
+//! Jayway JSONPath cannot compile is invalid (whitespace in dot notation, a trailing `.`, an
+//! unclosed bracket; see [`path_syntax_error`]); otherwise the text before its first `.` must
+//! be `workflow` or a task reference anywhere in the workflow, unless the whole path is a
+//! system parameter.
 
 use std::ops::Range;
 
@@ -53,6 +55,22 @@ pub fn registration_paths(text: &str) -> Vec<RegistrationPath<'_>> {
         .collect()
 }
 
+/// Why Jayway JSONPath cannot compile `path` (the text of a registration piece), or `None`
+/// when it can. Jayway trims surrounding whitespace, so `${ workflow.input.x }` compiles, while
+/// whitespace inside dot notation does not ("Use bracket notion ['my prop'] if your property
+/// contains blank characters"); whitespace inside a filter or a quoted key is fine. An empty
+/// path is reported separately, so it is `None` here.
+pub fn path_syntax_error(path: &str) -> Option<String> {
+    if path.trim().is_empty() {
+        return None;
+    }
+    let text = format!("${{{path}}}");
+    match crate::expr::parser::parse_expression(&text, 0..text.len()).body {
+        crate::expr::Body::Invalid(error) => Some(error.message),
+        _ => None,
+    }
+}
+
 /// Every string in a value, with the pointer suffix (from the value) that reaches it, visiting
 /// maps and lists at any depth as the server does.
 pub fn strings_in<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a str)>) {
@@ -100,6 +118,20 @@ mod tests {
         );
         assert_eq!(paths("no expression"), Vec::<&str>::new());
         assert_eq!(paths("${}"), [""]);
+    }
+
+    #[test]
+    fn validity_follows_jayway() {
+        assert_eq!(path_syntax_error("workflow.input.x"), None);
+        assert_eq!(path_syntax_error(" workflow.input.x "), None);
+        assert_eq!(
+            path_syntax_error("t.output.list[?(@.status == 'OPEN')].id"),
+            None
+        );
+        assert_eq!(path_syntax_error("t.output['my key']"), None);
+        assert!(path_syntax_error("workflow.input. name").is_some());
+        assert!(path_syntax_error("workflow.input.").is_some());
+        assert!(path_syntax_error("t.output[0").is_some());
     }
 
     #[test]

@@ -619,7 +619,7 @@ catalogue! {
         name: "invalid-expression-path",
         stage: Expression,
         severity: Error,
-        summary: "an expression's path is empty or contains whitespace",
+        summary: "an expression's path is empty, or one the server cannot compile at registration",
     },
     UnknownWorkflowField => {
         code: "CA403",

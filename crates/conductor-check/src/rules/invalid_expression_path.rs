@@ -1,5 +1,5 @@
-//! CA402 invalid-expression-path: a `${...}` that the server's registration check rejects as
-//! "not valid" in a top-level task's input (a path with whitespace, an empty `${}`; contract
+//! CA402 invalid-expression-path: a `${...}` that the server's registration check rejects in a
+//! top-level task's input (a path Jayway JSONPath cannot compile, an empty `${}`; contract
 //! §4.2), and an empty `${}` anywhere else, which the server replaces with `""` (§6.5).
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use conductor_source::FileId;
 
 use crate::context::Scope;
 use crate::expr::Expression;
-use crate::registration::{registration_paths, strings_in};
+use crate::registration::{path_syntax_error, registration_paths, strings_in};
 use crate::resolve::Site;
 use crate::walk::walk_tasks;
 
@@ -18,18 +18,18 @@ fn invalid_expression_path(
     file: FileId,
     span: Range<usize>,
     path: &str,
+    syntax_error: Option<&str>,
     server_message: Option<String>,
 ) -> Diagnostic {
-    let (message, help) = if path.trim().is_empty() {
-        (
+    let (message, help) = match syntax_error {
+        None => (
             "empty expression `${}`".to_owned(),
             "write a path such as `${workflow.input.name}`, or remove the `${}`",
-        )
-    } else {
-        (
-            format!("expression path `{path}` contains whitespace"),
-            "remove the spaces; for a key with spaces use bracket notation: `${t.output['my key']}` (in a nested task, where the server's check does not apply)",
-        )
+        ),
+        Some(syntax_error) => (
+            format!("expression path `{path}` is not valid JSONPath: {syntax_error}"),
+            "correct the path; for a key with spaces or dots use bracket notation: `${t.output['my key']}`",
+        ),
     };
     let note = match server_message {
         Some(message) => format!("the server rejects it: {message}"),
@@ -68,7 +68,8 @@ pub(crate) fn check_registration(
                 continue;
             }
             for found in registration_paths(text) {
-                if !(found.path.is_empty() || found.path.chars().any(char::is_whitespace)) {
+                let syntax_error = path_syntax_error(found.path);
+                if !(found.path.is_empty() || syntax_error.is_some()) {
                     continue;
                 }
                 let key = pointer.rsplit('/').next().unwrap_or_default();
@@ -90,6 +91,7 @@ pub(crate) fn check_registration(
                     scope.file(),
                     span,
                     found.path,
+                    syntax_error.as_deref(),
                     Some(server_message),
                 ));
             }
@@ -104,6 +106,7 @@ pub(crate) fn check_empty(site: &Site<'_>, expression: &Expression, out: &mut Ve
         site.scope.file(),
         site.span(expression.range.clone()),
         path,
+        None,
         None,
     ));
 }

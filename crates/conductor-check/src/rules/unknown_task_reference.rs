@@ -12,7 +12,7 @@ use conductor_model::task_type::INLINE;
 use conductor_source::FileId;
 
 use crate::context::Scope;
-use crate::registration::{SYSTEM_PARAMETERS, registration_paths, strings_in};
+use crate::registration::{SYSTEM_PARAMETERS, path_syntax_error, registration_paths, strings_in};
 use crate::resolve::Site;
 use crate::rules::expression_in_template_literal;
 use crate::script::scan_script;
@@ -46,6 +46,9 @@ fn unknown_task_reference(
             .with_note("the workflow has a dynamic fork, whose tasks get their reference names at run time; if this is one of them, the value exists only after the fork's JOIN"),
         (None, false) => diagnostic.with_note("the server resolves it to null at run time"),
     };
+    if known.server_message.is_some() && root.trim() != root {
+        return diagnostic.with_help("the server's registration check does not trim the path: remove the spaces inside `${ ... }`");
+    }
     if known.server_message.is_some() && (root == "$" || root.starts_with('[')) {
         return diagnostic.with_help("the server's registration check reads the text before the first `.`; start the path with `workflow` or a task reference, without `$.` or brackets");
     }
@@ -99,12 +102,15 @@ fn check_task(
         let scan = is_script.then(|| scan_script(text));
         for found in registration_paths(text) {
             let path = found.path;
-            if path.is_empty()
-                || path.chars().any(char::is_whitespace)
+            // An empty or uncompilable path is CA402's; the server reports it as not valid.
+            if path.trim().is_empty()
+                || path_syntax_error(path).is_some()
                 || SYSTEM_PARAMETERS.contains(&path)
             {
                 continue;
             }
+            // ConstraintParamUtil splits the untrimmed path: `${ workflow.x }` has the root
+            // ` workflow`, which is no task reference.
             let root = path.split('.').next().unwrap_or_default();
             if root == "workflow" || references.contains(root) {
                 continue;
