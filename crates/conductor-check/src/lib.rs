@@ -22,32 +22,53 @@ pub mod walk;
 
 use conductor_diagnostics::Diagnostic;
 use conductor_dsl::locate::{Part, span_at};
+use conductor_dsl::lower::CompiledWorkflow;
 use conductor_dsl::lower::provenance::task_def_path;
 
 pub use context::{Project, Scope};
 
 /// Runs every rule over the project. The result is in no particular order; callers sort.
+///
+/// Workflows are checked on every core (they are independent), as the files are parsed.
 pub fn check_project(project: &Project<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     rules::duplicate_definition::check(project, &mut out);
-    for compiled in &project.compiled.workflows {
-        let Some(spans) = project.spans(compiled.file, compiled.index) else {
-            continue;
-        };
-        for (def, base) in walk::workflow_scopes(&compiled.def) {
-            let scope = Scope {
-                project,
-                compiled,
-                def,
-                base,
-                spans,
-            };
-            if !scope.is_inline() {
-                check_workflow_fields(&scope, &mut out);
-            }
-            rules::check_scope(&scope, &mut out);
-            check_embedded_task_defs(&scope, &mut out);
+    let workflows = &project.compiled.workflows;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(workflows.len() / MIN_WORKFLOWS_PER_WORKER)
+        .max(1);
+    if workers == 1 {
+        for compiled in workflows {
+            check_workflow(project, compiled, &mut out);
         }
+    } else {
+        let chunk = workflows.len().div_ceil(workers);
+        let results: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = workflows
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut local = Vec::new();
+                        for compiled in part {
+                            check_workflow(project, compiled, &mut local);
+                        }
+                        local
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    // A panic in a worker is a bug; re-raise it rather than lose diagnostics.
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        out.extend(results.into_iter().flatten());
     }
     for task_def in &project.compiled.task_defs {
         let Some(spans) = project.spans(task_def.file, task_def.index) else {
@@ -86,6 +107,30 @@ pub fn check_project(project: &Project<'_>) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Below this many workflows per core, threads cost more than they save.
+const MIN_WORKFLOWS_PER_WORKER: usize = 32;
+
+/// Every rule on one compiled workflow and its inline sub-workflow definitions.
+fn check_workflow(project: &Project<'_>, compiled: &CompiledWorkflow, out: &mut Vec<Diagnostic>) {
+    let Some(spans) = project.spans(compiled.file, compiled.index) else {
+        return;
+    };
+    for (def, base) in walk::workflow_scopes(&compiled.def) {
+        let scope = Scope {
+            project,
+            compiled,
+            def,
+            base,
+            spans,
+        };
+        if !scope.is_inline() {
+            check_workflow_fields(&scope, out);
+        }
+        rules::check_scope(&scope, out);
+        check_embedded_task_defs(&scope, out);
+    }
 }
 
 fn check_workflow_fields(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

@@ -223,7 +223,7 @@ fn check_string(
 
 fn check_expression(
     site: &Site<'_>,
-    expression: &Expression,
+    expression: &Expression<'_>,
     registration_reported: &BTreeSet<(String, usize)>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -240,7 +240,12 @@ fn check_expression(
     }
 }
 
-fn check_path(site: &Site<'_>, expression: &Expression, path: &Path, out: &mut Vec<Diagnostic>) {
+fn check_path(
+    site: &Site<'_>,
+    expression: &Expression<'_>,
+    path: &Path,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(first) = path.segments.first() else {
         return;
     };
@@ -264,7 +269,7 @@ fn check_path(site: &Site<'_>, expression: &Expression, path: &Path, out: &mut V
             .get(2)
             .map(|segment| segment.range.clone())
             .unwrap_or_default();
-        match field_name.as_str() {
+        match field_name.as_ref() {
             "input" => rules::undeclared_workflow_input::check(site, name, range, out),
             "variables" => rules::undefined_workflow_variable::check(site, name, range, out),
             _ => {}

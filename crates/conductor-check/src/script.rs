@@ -20,8 +20,21 @@ pub struct ScriptError {
 /// The syntax errors of a classic script (not a module: GraalJS evaluates the text as a program
 /// whose completion value is the result, so a top-level `return` is an error).
 pub fn javascript_syntax_errors(script: &str) -> Vec<ScriptError> {
-    let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, script, SourceType::script()).parse();
+    // One arena per thread, reset between scripts, rather than a new one for each.
+    thread_local! {
+        static ALLOCATOR: std::cell::RefCell<Allocator> = std::cell::RefCell::new(Allocator::default());
+    }
+    ALLOCATOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut allocator) => {
+            allocator.reset();
+            syntax_errors_in(&allocator, script)
+        }
+        Err(_) => syntax_errors_in(&Allocator::default(), script),
+    })
+}
+
+fn syntax_errors_in(allocator: &Allocator, script: &str) -> Vec<ScriptError> {
+    let parsed = Parser::new(allocator, script, SourceType::script()).parse();
     parsed
         .diagnostics
         .errors()

@@ -16,15 +16,15 @@ use std::ops::Range;
 
 /// The expressions of one string.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Expressions {
+pub struct Expressions<'a> {
     /// Each outermost `${...}`, parsed.
-    pub expressions: Vec<Expression>,
+    pub expressions: Vec<Expression<'a>>,
     /// Each `${` with no balancing `}`.
     pub unterminated: Vec<Range<usize>>,
 }
 
 /// Finds and parses every expression in `text`.
-pub fn expressions_in(text: &str) -> Expressions {
+pub fn expressions_in(text: &str) -> Expressions<'_> {
     if !may_contain_expression(text) {
         return Expressions::default();
     }

@@ -6,6 +6,7 @@
 //! A hand-written parser rather than an RFC 9535 crate: those reject Jayway's `.length()`,
 //! `=~` and `in` (crates.md §3.8), and this one gives every segment its exact range.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::lexer::find_expressions;
@@ -16,11 +17,11 @@ const MAX_NESTING: usize = 16;
 
 /// Parses the expression `text[range]` (a `${...}` found by the lexer), whose string is
 /// `text`.
-pub fn parse_expression(text: &str, range: Range<usize>) -> Expression {
+pub fn parse_expression(text: &str, range: Range<usize>) -> Expression<'_> {
     parse_at_depth(text, range, 0)
 }
 
-fn parse_at_depth(text: &str, range: Range<usize>, depth: usize) -> Expression {
+fn parse_at_depth(text: &str, range: Range<usize>, depth: usize) -> Expression<'_> {
     let inner = range.start + 2..range.end.saturating_sub(1).max(range.start + 2);
     let whole_value = range.start == 0 && range.end == text.len();
     let nested_ranges = if depth < MAX_NESTING {
@@ -42,7 +43,7 @@ fn parse_at_depth(text: &str, range: Range<usize>, depth: usize) -> Expression {
     }
 }
 
-fn parse_body(text: &str, inner: Range<usize>, nested: &[Range<usize>]) -> Body {
+fn parse_body<'a>(text: &'a str, inner: Range<usize>, nested: &[Range<usize>]) -> Body<'a> {
     let Some(slice) = text.get(inner.clone()) else {
         return Body::Empty;
     };
@@ -52,27 +53,43 @@ fn parse_body(text: &str, inner: Range<usize>, nested: &[Range<usize>]) -> Body 
         return Body::Empty;
     }
     let path_range = inner.start + leading..inner.end - trailing;
-    let mut parser = PathParser {
-        text,
-        position: path_range.start,
-        end: path_range.end,
-        nested,
-    };
-    match parser.path() {
-        Ok((segments, explicit_root)) => Body::Path(Path {
-            segments,
-            explicit_root,
-            text: path_range,
-        }),
+    match parse_path_in(text, path_range, nested) {
+        Ok(path) => Body::Path(path),
         Err(error) => Body::Invalid(error),
     }
 }
 
-struct PathParser<'a> {
+/// Parses the JSONPath `text[range]` (no `${` and `}` around it, no surrounding whitespace),
+/// as the registration check hands a path to Jayway. Ranges are into `text`.
+pub fn parse_path(text: &str, range: Range<usize>) -> Result<Path<'_>, SyntaxError> {
+    let nested = find_expressions(text, range.clone()).expressions;
+    parse_path_in(text, range, &nested)
+}
+
+fn parse_path_in<'a>(
+    text: &'a str,
+    range: Range<usize>,
+    nested: &[Range<usize>],
+) -> Result<Path<'a>, SyntaxError> {
+    let mut parser = PathParser {
+        text,
+        position: range.start,
+        end: range.end,
+        nested,
+    };
+    let (segments, explicit_root) = parser.path()?;
+    Ok(Path {
+        segments,
+        explicit_root,
+        text: range,
+    })
+}
+
+struct PathParser<'a, 'n> {
     text: &'a str,
     position: usize,
     end: usize,
-    nested: &'a [Range<usize>],
+    nested: &'n [Range<usize>],
 }
 
 type Parsed<T> = Result<T, SyntaxError>;
@@ -84,10 +101,15 @@ fn error(message: impl Into<String>, range: Range<usize>) -> SyntaxError {
     }
 }
 
-impl PathParser<'_> {
+impl<'a> PathParser<'a, '_> {
     fn peek(&self) -> Option<char> {
         if self.position >= self.end {
             return None;
+        }
+        // Paths are nearly always ASCII: skip the UTF-8 decoding then.
+        let byte = *self.text.as_bytes().get(self.position)?;
+        if byte.is_ascii() {
+            return Some(char::from(byte));
         }
         self.text.get(self.position..self.end)?.chars().next()
     }
@@ -117,7 +139,7 @@ impl PathParser<'_> {
         self.position..self.position + width
     }
 
-    fn path(&mut self) -> Parsed<(Vec<Segment>, bool)> {
+    fn path(&mut self) -> Parsed<(Vec<Segment<'a>>, bool)> {
         let mut segments = Vec::new();
         let mut explicit_root = false;
         if self.peek() == Some('$') && self.nested_at(self.position).is_none() {
@@ -178,7 +200,7 @@ impl PathParser<'_> {
 
     /// A property name, `*`, a nested expression or a function call after `.` (or at the
     /// start of the path).
-    fn dot_member(&mut self) -> Parsed<Segment> {
+    fn dot_member(&mut self) -> Parsed<Segment<'a>> {
         let start = self.position;
         if let Some(nested) = self.nested_at(start) {
             self.position = nested.end;
@@ -231,7 +253,7 @@ impl PathParser<'_> {
                 range,
             });
         }
-        let name = self.text.get(range.clone()).unwrap_or_default().to_owned();
+        let name = Cow::Borrowed(self.text.get(range.clone()).unwrap_or_default());
         if self.peek() == Some('(') {
             self.balanced('(', ')')?;
             return Ok(Segment {
@@ -248,20 +270,34 @@ impl PathParser<'_> {
     /// Consumes name characters (and nested expressions inside a name); returns whether a
     /// nested expression was part of it.
     fn name_chars(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
         let mut dynamic = false;
-        loop {
-            if let Some(nested) = self.nested_at(self.position) {
+        while self.position < self.end {
+            let Some(&byte) = bytes.get(self.position) else {
+                break;
+            };
+            if byte == b'$'
+                && let Some(nested) = self.nested_at(self.position)
+            {
                 self.position = nested.end;
                 dynamic = true;
+                continue;
+            }
+            if byte.is_ascii() {
+                if !is_name_char(char::from(byte)) {
+                    break;
+                }
+                self.position += 1;
                 continue;
             }
             match self.peek() {
                 Some(c) if is_name_char(c) => {
                     self.bump();
                 }
-                _ => return dynamic,
+                _ => break,
             }
         }
+        dynamic
     }
 
     /// Consumes a balanced `open ... close` group, skipping quoted strings.
@@ -289,24 +325,38 @@ impl PathParser<'_> {
         Err(error(format!("unclosed `{open}`"), start..start + 1))
     }
 
-    /// A quoted key: `'a'` or `"a"`, with backslash escapes. Returns its content.
-    fn quoted(&mut self) -> Parsed<String> {
+    /// A quoted key: `'a'` or `"a"`, with backslash escapes. Returns its content, borrowed
+    /// unless it had escapes.
+    fn quoted(&mut self) -> Parsed<Cow<'a, str>> {
         let start = self.position;
         let Some(quote) = self.bump() else {
             return Err(error("expected a quoted key", start..start));
         };
-        let mut content = String::new();
+        let content_start = self.position;
+        let mut unescaped: Option<String> = None;
         while let Some(c) = self.bump() {
             if c == quote {
-                return Ok(content);
+                let end = self.position - quote.len_utf8();
+                return Ok(match unescaped {
+                    Some(content) => Cow::Owned(content),
+                    None => Cow::Borrowed(self.text.get(content_start..end).unwrap_or_default()),
+                });
             }
             if c == '\\' {
+                let content = unescaped.get_or_insert_with(|| {
+                    self.text
+                        .get(content_start..self.position - 1)
+                        .unwrap_or_default()
+                        .to_owned()
+                });
                 if let Some(escaped) = self.bump() {
                     content.push(escaped);
                 }
                 continue;
             }
-            content.push(c);
+            if let Some(content) = unescaped.as_mut() {
+                content.push(c);
+            }
         }
         Err(error(
             format!("unclosed quote `{quote}`"),
@@ -321,7 +371,7 @@ impl PathParser<'_> {
     }
 
     /// `[...]`: quoted keys, indexes, a slice, `*` or a filter.
-    fn bracket(&mut self) -> Parsed<Segment> {
+    fn bracket(&mut self) -> Parsed<Segment<'a>> {
         let start = self.position;
         self.bump();
         self.skip_whitespace();
@@ -406,7 +456,7 @@ impl PathParser<'_> {
     }
 
     /// Indexes `0`, `-1`, `0,2` or a slice `1:3`, `:2`, `::2`.
-    fn indexes(&mut self) -> Parsed<SegmentKind> {
+    fn indexes(&mut self) -> Parsed<SegmentKind<'a>> {
         let mut slice = false;
         let mut expect_number = true;
         loop {

@@ -35,7 +35,7 @@ pub(crate) fn diagnostic(
     .with_help(format!("escape it as `{escaped}`"))
 }
 
-pub(crate) fn check(site: &Site<'_>, expression: &Expression, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site<'_>, expression: &Expression<'_>, out: &mut Vec<Diagnostic>) {
     let text = site.text.get(expression.range.clone()).unwrap_or_default();
     out.push(diagnostic(
         site.scope.file(),

@@ -10,7 +10,7 @@ use conductor_source::FileId;
 
 use crate::context::Scope;
 use crate::expr::Expression;
-use crate::registration::{path_syntax_error, registration_paths, strings_in};
+use crate::registration::{input_expression_strings, path_syntax_error, registration_paths};
 use crate::resolve::Site;
 use crate::walk::walk_tasks;
 
@@ -54,19 +54,8 @@ pub(crate) fn check_registration(
         let Some(input) = &visit.task.input_parameters else {
             return;
         };
-        let mut strings = Vec::new();
-        for (key, value) in input {
-            let segment = key.replace('~', "~0").replace('/', "~1");
-            strings_in(
-                value,
-                format!("{}/inputParameters/{segment}", visit.pointer),
-                &mut strings,
-            );
-        }
+        let strings = input_expression_strings(input, visit.pointer);
         for (pointer, text) in strings {
-            if !text.contains("${") {
-                continue;
-            }
             for found in registration_paths(text) {
                 let syntax_error = path_syntax_error(found.path);
                 if !(found.path.is_empty() || syntax_error.is_some()) {
@@ -100,7 +89,7 @@ pub(crate) fn check_registration(
 }
 
 /// The general part: an empty `${}` (or `${  }`) anywhere the server resolves expressions.
-pub(crate) fn check_empty(site: &Site<'_>, expression: &Expression, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_empty(site: &Site<'_>, expression: &Expression<'_>, out: &mut Vec<Diagnostic>) {
     let path = site.text.get(expression.inner.clone()).unwrap_or_default();
     out.push(invalid_expression_path(
         site.scope.file(),

@@ -67,7 +67,7 @@ fn undeclared_output_key(
 pub(crate) fn check(
     site: &Site<'_>,
     producer: &TaskSite<'_>,
-    rest: &[&Segment],
+    rest: &[&Segment<'_>],
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(first) = rest.first() else { return };
@@ -96,7 +96,7 @@ pub(crate) fn check(
     let SegmentKind::Name(nested_key) = &second.kind else {
         return;
     };
-    if nested.contains(&nested_key.as_str()) {
+    if nested.contains(&nested_key.as_ref()) {
         return;
     }
     out.push(undeclared_output_key(

@@ -12,7 +12,9 @@ use conductor_model::task_type::INLINE;
 use conductor_source::FileId;
 
 use crate::context::Scope;
-use crate::registration::{SYSTEM_PARAMETERS, path_syntax_error, registration_paths, strings_in};
+use crate::registration::{
+    SYSTEM_PARAMETERS, input_expression_strings, path_syntax_error, registration_paths,
+};
 use crate::resolve::Site;
 use crate::rules::expression_in_template_literal;
 use crate::script::scan_script;
@@ -76,7 +78,7 @@ pub(crate) fn check_registration(
 
 fn check_task(
     scope: &Scope<'_>,
-    visit: &TaskVisit<'_>,
+    visit: &TaskVisit<'_, '_>,
     references: &BTreeSet<&str>,
     reported: &mut BTreeSet<(String, usize)>,
     out: &mut Vec<Diagnostic>,
@@ -84,18 +86,7 @@ fn check_task(
     let Some(input) = &visit.task.input_parameters else {
         return;
     };
-    let mut strings = Vec::new();
-    for (key, value) in input {
-        if !value_may_contain_expression(value) {
-            continue;
-        }
-        let segment = key.replace('~', "~0").replace('/', "~1");
-        strings_in(
-            value,
-            format!("{}/inputParameters/{segment}", visit.pointer),
-            &mut strings,
-        );
-    }
+    let strings = input_expression_strings(input, visit.pointer);
     for (pointer, text) in strings {
         let is_script = visit.task.type_name() == INLINE
             && pointer == format!("{}/inputParameters/expression", visit.pointer);
@@ -151,14 +142,6 @@ fn check_task(
                 },
             ));
         }
-    }
-}
-
-fn value_may_contain_expression(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::String(text) => text.contains("${"),
-        serde_json::Value::Object(_) | serde_json::Value::Array(_) => true,
-        _ => false,
     }
 }
 
