@@ -30,6 +30,35 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// A request to the Conductor server failed.
+    #[error(transparent)]
+    Client(#[from] conductor_client::ClientError),
+    /// The prune scope of the project file has an invalid glob.
+    #[error(transparent)]
+    Scope(#[from] conductor_plan::ScopeError),
+    /// `--env` names an environment the project file does not have.
+    #[error("unknown environment `{name}`; the project file defines: {available}")]
+    UnknownEnvironment {
+        /// What was asked for.
+        name: String,
+        /// The environments defined.
+        available: String,
+    },
+    /// A saved plan could not be read.
+    #[error("reading the saved plan `{}`: {reason}", path.display())]
+    ReadPlan {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Standard input could not be read for the confirmation.
+    #[error("reading the confirmation from standard input: {source}")]
+    Confirmation {
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// The argument names no diagnostic code.
     #[error("unknown diagnostic code `{code}`; `conductor-apply explain --list` lists them")]
     UnknownCode {

@@ -9,6 +9,8 @@ pub enum Exit {
     Success,
     /// 1: the input has errors (diagnostics of severity error), or an apply was refused.
     InputErrors,
+    /// 2: `plan --detailed-exitcode` found changes to apply.
+    ChangesPending,
     /// 3: the tool could not do its job: unreadable file, bad flag, server unreachable.
     Failure,
 }
@@ -19,6 +21,7 @@ impl Exit {
         ExitCode::from(match self {
             Exit::Success => 0,
             Exit::InputErrors => 1,
+            Exit::ChangesPending => 2,
             Exit::Failure => 3,
         })
     }
@@ -27,5 +30,7 @@ impl Exit {
 /// The exit-code table shown at the end of `--help`.
 pub const EXIT_CODES_HELP: &str = "Exit codes:
   0  success (warnings do not fail a run)
-  1  errors in the input: a definition has error diagnostics
+  1  errors in the input: a definition has error diagnostics, the server refused one, or an
+     apply was refused (no confirmation, a stale saved plan, running executions)
+  2  `plan --detailed-exitcode` only: the plan has changes
   3  the tool failed: a file could not be read or written, a flag is wrong, a server is unreachable";

@@ -11,6 +11,7 @@ mod exit;
 mod output;
 mod project;
 mod stages;
+mod write;
 
 use std::error::Error as _;
 
@@ -20,7 +21,7 @@ use crate::exit::{EXIT_CODES_HELP, Exit};
 use crate::output::{ColorChoice, Format, Output, eprint_text};
 
 /// Keep Conductor workflow and task definitions in git as a concise YAML DSL: check them
-/// like a compiler, compile them to the JSON the server accepts.
+/// like a compiler, compile them to the JSON the server accepts, plan and apply them.
 #[derive(Debug, Parser)]
 #[command(name = "conductor-apply", version, after_help = EXIT_CODES_HELP)]
 struct Cli {
@@ -43,10 +44,16 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Compile definitions to Conductor JSON files.
     Compile(cmd::compile::CompileArgs),
+    /// Import Conductor JSON definitions into DSL files.
+    Import(cmd::import::ImportArgs),
     /// Write the JSON Schemas (regenerates `schemas/`).
     Schema(cmd::schema::SchemaArgs),
     /// Explain a diagnostic code.
     Explain(cmd::explain::ExplainArgs),
+    /// Show what `apply` would change on a Conductor server (never writes).
+    Plan(cmd::plan::PlanArgs),
+    /// Apply the definitions (or a saved plan) to a Conductor server.
+    Apply(cmd::apply::ApplyArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -54,12 +61,16 @@ fn main() -> std::process::ExitCode {
     let output = Output {
         format: cli.format,
         color: !cli.no_color && cli.color.enabled(),
+        color_stdout: !cli.no_color && cli.color.enabled_for_stdout(),
     };
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),
+        Command::Import(args) => cmd::import::run(args, output),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Plan(args) => cmd::plan::run(args, output),
+        Command::Apply(args) => cmd::apply::run(args, output),
     };
     match result {
         Ok(exit) => exit.code(),

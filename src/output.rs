@@ -22,6 +22,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
+    /// `plan`: a markdown document on stdout, for a pull-request comment or
+    /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
+    Markdown,
 }
 
 /// When to colour human output.
@@ -36,6 +39,18 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
+    /// Whether to colour stdout (where `plan` prints), given the environment.
+    pub fn enabled_for_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+
     /// Whether to colour, given the environment.
     pub fn enabled(self) -> bool {
         match self {
@@ -54,15 +69,26 @@ impl ColorChoice {
 pub struct Output {
     /// The diagnostics format.
     pub format: Format,
-    /// Whether to colour.
+    /// Whether to colour diagnostics (stderr).
     pub color: bool,
+    /// Whether to colour the plan (stdout).
+    pub color_stdout: bool,
 }
 
 impl Output {
+    /// Prints the report of a command that produces other output too (`compile`, `import`):
+    /// in the human format only when there is something to report; machine formats always
+    /// print a (possibly empty) report, so that their output is always parseable.
+    pub fn report(&self, diagnostics: &[Diagnostic], sources: &SourceMap, files_checked: usize) {
+        if self.format != Format::Human || !diagnostics.is_empty() {
+            self.diagnostics(diagnostics, sources, files_checked);
+        }
+    }
+
     /// Prints the diagnostics of a check and, for the human format, the summary line, which
     /// also says how many were suppressed by allow comments or the project's `allow` list.
     pub fn checked(&self, checked: &Checked) {
-        self.diagnostics(
+        self.diagnostics_and_suppressed(
             &checked.diagnostics,
             &checked.sources,
             checked.files_checked,
@@ -70,8 +96,37 @@ impl Output {
         );
     }
 
-    /// Prints diagnostics and, for the human format, the summary line.
+    /// Prints the warnings of a check that another document on stdout follows (a plan): on
+    /// stderr, in the human format whatever `--format` says, so that stdout stays one
+    /// parseable document.
+    pub fn side_diagnostics(&self, checked: &Checked) {
+        let text = render_human(
+            &checked.diagnostics,
+            &checked.sources,
+            &HumanOptions {
+                color: self.color,
+                width: terminal_width(),
+            },
+        );
+        eprint_text(&text);
+        let mut summary = summary_line(&checked.diagnostics, checked.files_checked);
+        if checked.suppressed > 0 {
+            summary.push_str(&format!(" ({} suppressed)", checked.suppressed));
+        }
+        eprint_text(&format!("{summary}\n"));
+    }
+
+    /// Prints the diagnostics and, for the human format, the summary line.
     pub fn diagnostics(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+    ) {
+        self.diagnostics_and_suppressed(diagnostics, sources, files_checked, 0);
+    }
+
+    fn diagnostics_and_suppressed(
         &self,
         diagnostics: &[Diagnostic],
         sources: &SourceMap,
@@ -79,7 +134,7 @@ impl Output {
         suppressed: usize,
     ) {
         match self.format {
-            Format::Human => {
+            Format::Human | Format::Markdown => {
                 let width = terminal_width();
                 let text = render_human(
                     diagnostics,

@@ -1,5 +1,6 @@
 //! The project file, `conductor-apply.yaml`, found by walking up from the working directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use conductor_diagnostics::{Code, Diagnostic, suggest};
@@ -22,6 +23,20 @@ pub struct ProjectSettings {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["workflows/**/*.yaml"]))]
     pub files: Option<Vec<String>>,
+    /// The Conductor server's API base URL for `plan` and `apply`, unless `--server`, `--env`
+    /// or `CONDUCTOR_SERVER_URL` says otherwise. Default: `http://localhost:8080/api`.
+    #[serde(default)]
+    #[schemars(example = "https://conductor.example.com/api")]
+    pub server: Option<String>,
+    /// Named environments, chosen with `--env NAME`; each overrides the server. (Overlays of
+    /// definition values per environment are planned; this map is where they will go.)
+    #[serde(default)]
+    pub environments: Option<BTreeMap<String, EnvironmentSettings>>,
+    /// Which definitions on the server `apply --prune` may delete: those whose names match
+    /// these globs, that are not in the project and, for workflows, that conductor-apply
+    /// applied (stamped as managed). Without this key, nothing is ever deleted.
+    #[serde(default)]
+    pub prune: Option<PruneSettings>,
     /// Diagnostic codes (`CA406`) or names (`reference-into-branch`) to suppress in every
     /// file. A suppressed error does not fail the run; the summary says how many were
     /// suppressed. To suppress one place only, write `# conductor-apply: allow CA406` on the
@@ -29,6 +44,29 @@ pub struct ProjectSettings {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["CA406", "undefined-task-definition"]))]
     pub allow: Option<Vec<String>>,
+}
+
+/// One named environment of the project file.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvironmentSettings {
+    /// The server's API base URL in this environment.
+    #[schemars(example = "https://conductor.staging.example.com/api")]
+    pub server: Option<String>,
+}
+
+/// The prune scope: name globs (`*`, `?`, `[abc]`) per kind of definition.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PruneSettings {
+    /// Workflow names `--prune` may delete (all versions of a matching name).
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["orders_*"]))]
+    pub workflows: Vec<String>,
+    /// Task definition names `--prune` may delete.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["orders_*"]))]
+    pub task_defs: Vec<String>,
 }
 
 /// A project: its root directory and settings.

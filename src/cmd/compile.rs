@@ -38,9 +38,11 @@ pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
         .diagnostics
         .iter()
         .any(|diagnostic| diagnostic.severity() == Severity::Error);
-    if !checked.diagnostics.is_empty() {
-        output.checked(&checked);
-    }
+    output.report(
+        &checked.diagnostics,
+        &checked.sources,
+        checked.files_checked,
+    );
     if errors {
         eprint_text("nothing was written: fix the errors above first\n");
         return Ok(Exit::InputErrors);
@@ -96,25 +98,14 @@ pub fn file_name(name: &str) -> String {
     if out.is_empty() { "%".to_owned() } else { out }
 }
 
-/// Writes pretty JSON with a final newline, through a temporary file and a rename, so that a
-/// reader never sees half a file.
+/// Writes pretty JSON with a final newline (see [`crate::write::write_if_changed`]).
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
-    let write_error = |source| CliError::Write {
+    let mut text = serde_json::to_string_pretty(value).map_err(|error| CliError::Write {
         path: path.to_path_buf(),
-        source,
-    };
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|error| write_error(std::io::Error::other(error)))?;
+        source: std::io::Error::other(error),
+    })?;
     text.push('\n');
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    if std::fs::read_to_string(path).is_ok_and(|existing| existing == text) {
-        return Ok(());
-    }
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, &text).map_err(write_error)?;
-    std::fs::rename(&temporary, path).map_err(write_error)
+    crate::write::write_if_changed(path, &text)
 }
 
 #[cfg(test)]

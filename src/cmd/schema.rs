@@ -16,6 +16,7 @@ use crate::output::eprint_text;
   conductor.schema.json         compiled Conductor JSON (WorkflowDef or TaskDef)
   diagnostics.schema.json       the output of `check --format json`
   project.schema.json           the project file, conductor-apply.yaml
+  plan.schema.json              the plan of `plan --format json` and `plan --out`
 
 Editors validate and complete YAML with the first one when a file starts with
   # yaml-language-server: $schema=../schemas/conductor-apply.schema.json
@@ -47,6 +48,7 @@ pub fn schema_files() -> Vec<(&'static str, String)> {
             conductor_diagnostics::json_schema(),
         ),
         ("project.schema.json", project.into()),
+        ("plan.schema.json", conductor_plan::plan_schema()),
     ];
     files
         .into_iter()

@@ -38,7 +38,9 @@
 //! example against the real stages. A third word `latin1` (`yaml fail latin1`) asks those
 //! tests to encode the snippet as ISO-8859-1 rather than UTF-8 before loading it, for the one
 //! problem that markdown cannot show as text (CA107 `file-not-utf8`); [`Example::bytes`] does
-//! the encoding.
+//! the encoding. A third word `server` (`yaml fail server`) marks a plan-stage example that
+//! fires only when the snippet is applied to a server, never through `check`
+//! ([`Example::needs_server`]); the plan and apply tests apply it to the test server.
 
 use std::fmt;
 
@@ -195,6 +197,9 @@ pub struct Example {
     pub encoding: ExampleEncoding,
     /// The YAML text between the fences, ending with a line break.
     pub yaml: &'static str,
+    /// Whether the example fires only against a server (`yaml fail server`): `check` passes
+    /// it, `apply` reports the code.
+    pub needs_server: bool,
 }
 
 impl Example {
@@ -230,16 +235,22 @@ impl CodeInfo {
             };
             let body = &body_and_rest[..close];
             let kind_and_encoding = match info.as_slice() {
-                ["yaml", "fail"] => Some((ExampleKind::Fail, ExampleEncoding::Utf8)),
-                ["yaml", "fail", "latin1"] => Some((ExampleKind::Fail, ExampleEncoding::Latin1)),
-                ["yaml", "pass"] => Some((ExampleKind::Pass, ExampleEncoding::Utf8)),
+                ["yaml", "fail"] => Some((ExampleKind::Fail, ExampleEncoding::Utf8, false)),
+                ["yaml", "fail", "latin1"] => {
+                    Some((ExampleKind::Fail, ExampleEncoding::Latin1, false))
+                }
+                ["yaml", "fail", "server"] => {
+                    Some((ExampleKind::Fail, ExampleEncoding::Utf8, true))
+                }
+                ["yaml", "pass"] => Some((ExampleKind::Pass, ExampleEncoding::Utf8, false)),
                 _ => None,
             };
-            if let Some((kind, encoding)) = kind_and_encoding {
+            if let Some((kind, encoding, needs_server)) = kind_and_encoding {
                 examples.push(Example {
                     kind,
                     encoding,
                     yaml: body,
+                    needs_server,
                 });
             }
             rest = &body_and_rest[close + 3..];
@@ -735,6 +746,64 @@ catalogue! {
         severity: Warning,
         summary: "a sub-workflow, started workflow or failure workflow is not in the repository",
     },
+    // CA7xx: plan. Reported by `plan` and `apply` from the server's answers.
+    ServerRejectedDefinition => {
+        code: "CA701",
+        name: "server-rejected-definition",
+        stage: Plan,
+        severity: Error,
+        summary: "the server refused to register a definition",
+    },
+    // CA8xx: import. Reading Conductor JSON into the DSL.
+    UnknownConductorProperty => {
+        code: "CA801",
+        name: "unknown-conductor-property",
+        stage: Import,
+        severity: Warning,
+        summary: "an imported definition has a property the server does not know",
+    },
+    NullInDefinition => {
+        code: "CA802",
+        name: "null-in-definition",
+        stage: Import,
+        severity: Warning,
+        summary: "an imported definition sets a property to null",
+    },
+    UnrecognisedJsonDocument => {
+        code: "CA803",
+        name: "unrecognised-json-document",
+        stage: Import,
+        severity: Error,
+        summary: "a JSON document is neither a workflow nor a task definition",
+    },
+    InvalidConductorDefinition => {
+        code: "CA804",
+        name: "invalid-conductor-definition",
+        stage: Import,
+        severity: Error,
+        summary: "an imported definition does not conform to the server's model",
+    },
+    InexpressibleDefinition => {
+        code: "CA805",
+        name: "inexpressible-definition",
+        stage: Import,
+        severity: Error,
+        summary: "an imported definition cannot be written in the DSL",
+    },
+    DuplicateImportedDefinition => {
+        code: "CA806",
+        name: "duplicate-imported-definition",
+        stage: Import,
+        severity: Error,
+        summary: "the same definition is imported twice",
+    },
+    InlineDefinitionIdentityLost => {
+        code: "CA807",
+        name: "inline-definition-identity-lost",
+        stage: Import,
+        severity: Warning,
+        summary: "a sub-workflow's stored name or version differs from its inline definition's",
+    },
 }
 
 impl Code {
@@ -941,6 +1010,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn plan_stage_failing_examples_need_a_server() {
+        for info in Code::infos() {
+            for example in info.examples() {
+                if example.needs_server {
+                    assert_eq!(example.kind, ExampleKind::Fail, "{}", info.code);
+                    assert_eq!(
+                        info.stage,
+                        Stage::Plan,
+                        "{}: only plan-stage examples may need a server",
+                        info.code
+                    );
+                }
+            }
+        }
+        let examples = Code::ServerRejectedDefinition.info().examples();
+        assert!(examples.iter().any(|e| e.needs_server));
     }
 
     #[test]

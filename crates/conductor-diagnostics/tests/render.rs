@@ -137,8 +137,11 @@ fn sarif_snapshot() {
     let cases = common::cases();
     let mut log: Value =
         serde_json::from_str(&sarif(&cases.diagnostics, &cases.map)).expect("SARIF is JSON");
-    // The rules carry every explanation page; the snapshot shows their shape, not the pages.
+    // The rules are the whole catalogue (checked entry by entry in
+    // `sarif_rules_carry_the_catalogue`); the snapshot keeps the shape of the first one, so
+    // that adding a code elsewhere does not change it.
     if let Some(rules) = log["runs"][0]["tool"]["driver"]["rules"].as_array_mut() {
+        rules.truncate(1);
         for rule in rules {
             let placeholder = format!("<explanations/{}.md>", rule["id"].as_str().unwrap_or(""));
             for key in ["fullDescription", "help"] {

@@ -28,10 +28,12 @@
 //!
 //! Does no I/O and knows nothing of HTTP.
 
+pub mod import;
 pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod parse;
+pub mod raise;
 pub mod schema;
 pub mod syntax;
 pub mod validate;

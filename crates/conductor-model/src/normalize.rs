@@ -39,6 +39,73 @@ pub fn normalize(kind: ObjectKind, value: &Value) -> Value {
     }
 }
 
+/// The opposite of filling defaults, for writing definitions back as a person would: drops
+/// audit keys, unknown keys, `null` on object-typed properties, and every property equal to the
+/// server's default, at every depth of the model; turns `null` on a Java primitive into the zero
+/// value the server stores. Free-form content (task input, variables) is kept exactly, key
+/// order included. `normalize(strip_defaults(x)) == normalize(x)` for every `x`.
+pub fn strip_defaults(kind: ObjectKind, value: &Value) -> Value {
+    match value {
+        Value::Object(object) => strip_object(kind, object),
+        other => other.clone(),
+    }
+}
+
+fn strip_object(kind: ObjectKind, object: &Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    for (key, value) in object {
+        let field = kind.field(key).or_else(|| {
+            (kind == ObjectKind::WorkflowTask
+                && key == WORKFLOW_TASK_TYPE_ALIAS
+                && !object.contains_key("type"))
+            .then(|| kind.field("type"))
+            .flatten()
+        });
+        let Some(field) = field else { continue };
+        if field.audit {
+            continue;
+        }
+        let value = match (value, field.null) {
+            (Value::Null, NullHandling::AsAbsent) => continue,
+            (Value::Null, NullHandling::Zero(ZeroValue::Number)) => Value::from(0),
+            (Value::Null, NullHandling::Zero(ZeroValue::False)) => Value::Bool(false),
+            (value, _) => strip_nested(field.nested, value),
+        };
+        if field.default.matches(&value) {
+            continue;
+        }
+        out.insert(field.name.to_owned(), value);
+    }
+    Value::Object(out)
+}
+
+fn strip_nested(nested: Nested, value: &Value) -> Value {
+    match (nested, value) {
+        (Nested::One(kind), Value::Object(object)) => strip_object(kind, object),
+        (Nested::List(kind), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .map(|item| strip_defaults(kind, item))
+                .collect(),
+        ),
+        (Nested::ListOfLists(kind), Value::Array(lists)) => Value::Array(
+            lists
+                .iter()
+                .map(|list| strip_nested(Nested::List(kind), list))
+                .collect(),
+        ),
+        (Nested::MapOfLists(kind), Value::Object(map)) => Value::Object(
+            map.iter()
+                .map(|(key, list)| (key.clone(), strip_nested(Nested::List(kind), list)))
+                .collect(),
+        ),
+        (Nested::WorkflowDefinition, Value::Object(object)) => {
+            strip_object(ObjectKind::WorkflowDef, object)
+        }
+        (_, other) => other.clone(),
+    }
+}
+
 /// Free-form content (task input, variables, ...): keys sorted at every depth and numbers
 /// canonical; `null` values inside maps are kept, as the server keeps them.
 pub fn canonical(value: &Value) -> Value {
@@ -275,6 +342,36 @@ mod tests {
             let once = normalize_workflow_def(&input);
             assert_eq!(normalize_workflow_def(&once), once, "{input}");
         }
+    }
+
+    #[test]
+    fn stripping_defaults_keeps_what_normalisation_sees() {
+        let inputs = [
+            json!({"name":"w","version":1,"schemaVersion":2,"restartable":true,"createTime":5,"unknown":1,
+                "tasks":[{"name":"t","taskReferenceName":"t","type":"SIMPLE","inputParameters":{"b":null,"a":1.0},
+                  "decisionCases":{},"optional":false,"startDelay":0,"asyncComplete":null,
+                  "taskDefinition":{"name":"t","retryCount":3,"responseTimeoutSeconds":60}}],
+                "timeoutSeconds":null,"failureWorkflow":""}),
+            json!({"name":"w","tasks":[{"name":"s","taskReferenceName":"s","type":"SUB_WORKFLOW",
+                "subWorkflowParam":{"name":"c","workflowDefinition":{"name":"c","version":1,"tasks":[],"restartable":true}}}]}),
+        ];
+        for input in inputs {
+            let stripped = strip_defaults(ObjectKind::WorkflowDef, &input);
+            assert_eq!(
+                normalize_workflow_def(&stripped),
+                normalize_workflow_def(&input),
+                "{stripped}"
+            );
+        }
+        let stripped = strip_defaults(
+            ObjectKind::WorkflowDef,
+            &json!({"name":"w","version":1,"timeoutSeconds":null,
+            "tasks":[{"name":"t","taskReferenceName":"t","type":"SIMPLE","inputParameters":{"b":null,"a":1.0},"optional":false}]}),
+        );
+        assert_eq!(
+            stripped,
+            json!({"name":"w","tasks":[{"name":"t","taskReferenceName":"t","inputParameters":{"b":null,"a":1.0}}]})
+        );
     }
 
     #[test]

@@ -4,11 +4,15 @@ use std::path::{Path, PathBuf};
 
 use crate::error::SourceError;
 
-/// Whether a file name ends in `.yaml` or `.yml` (ASCII case-insensitive).
-fn is_yaml_file(path: &Path) -> bool {
+/// Whether a file name ends in one of `extensions` (ASCII case-insensitive).
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
+        .is_some_and(|ext| {
+            extensions
+                .iter()
+                .any(|wanted| ext.eq_ignore_ascii_case(wanted))
+        })
 }
 
 /// The YAML files under `roots`, sorted and without duplicates.
@@ -24,6 +28,14 @@ fn is_yaml_file(path: &Path) -> bool {
 /// Paths are the roots joined with the relative paths found below them; duplicates are removed
 /// by exact path equality.
 pub fn discover(roots: &[PathBuf]) -> Result<Vec<PathBuf>, SourceError> {
+    discover_with_extensions(roots, &["yaml", "yml"])
+}
+
+/// Like [`discover`], taking files with the given extensions (without the dot) from directories.
+pub fn discover_with_extensions(
+    roots: &[PathBuf],
+    extensions: &[&str],
+) -> Result<Vec<PathBuf>, SourceError> {
     let mut found = Vec::new();
     for root in roots {
         let metadata = std::fs::metadata(root).map_err(|source| {
@@ -37,7 +49,7 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<PathBuf>, SourceError> {
             }
         })?;
         if metadata.is_dir() {
-            walk(root, &mut found)?;
+            walk(root, extensions, &mut found)?;
         } else {
             found.push(root.clone());
         }
@@ -47,7 +59,7 @@ pub fn discover(roots: &[PathBuf]) -> Result<Vec<PathBuf>, SourceError> {
     Ok(found)
 }
 
-fn walk(root: &Path, found: &mut Vec<PathBuf>) -> Result<(), SourceError> {
+fn walk(root: &Path, extensions: &[&str], found: &mut Vec<PathBuf>) -> Result<(), SourceError> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -67,7 +79,7 @@ fn walk(root: &Path, found: &mut Vec<PathBuf>) -> Result<(), SourceError> {
         let is_file = entry.file_type().is_some_and(|file_type| {
             file_type.is_file() || (file_type.is_symlink() && entry.path().is_file())
         });
-        if is_file && is_yaml_file(entry.path()) {
+        if is_file && has_extension(entry.path(), extensions) {
             found.push(entry.into_path());
         }
     }

@@ -134,6 +134,12 @@ impl SourceFile {
 pub struct FileId(u32);
 
 impl FileId {
+    /// An id that belongs to no map, for work that needs a `FileId` but reports nothing (its
+    /// diagnostics are dropped). Using it with a [`SourceMap`] is a bug.
+    pub fn detached() -> FileId {
+        FileId(u32::MAX)
+    }
+
     /// The position of the file in its map, for deterministic ordering.
     pub fn index(self) -> usize {
         self.0 as usize

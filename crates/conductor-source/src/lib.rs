@@ -41,6 +41,6 @@ mod error;
 mod file;
 pub mod yaml;
 
-pub use discover::discover;
+pub use discover::{discover, discover_with_extensions};
 pub use error::SourceError;
 pub use file::{FileId, LineCol, SourceFile, SourceMap, read_source};

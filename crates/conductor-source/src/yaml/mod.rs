@@ -12,6 +12,7 @@
 
 mod build;
 mod char_offsets;
+mod emit;
 mod pointer;
 mod problem;
 mod resolve;
@@ -24,6 +25,7 @@ mod tests;
 use std::ops::Range;
 
 pub use build::{ALIAS_NODE_BUDGET, MAX_DEPTH};
+pub use emit::to_yaml;
 pub use pointer::Located;
 pub use problem::{YamlProblem, YamlProblemKind};
 pub use scalar_map::{ScalarSourceMap, scalar_source_offset, scalar_source_range};

@@ -1,0 +1,598 @@
+//! The Conductor metadata REST API (contract §5) over blocking reqwest with rustls: the only
+//! crate of conductor-apply that makes HTTP requests.
+//!
+//! - [`ClientConfig`] says where the server is ([`ClientConfig::new`] takes the base URL,
+//!   `http://localhost:8080/api` by default in the CLI), which [`Credentials`] to use, the
+//!   connect and request timeouts and the [`RetryPolicy`].
+//! - [`Client`] has one method per endpoint the product uses. Definitions travel as
+//!   `serde_json::Value`, exactly as the server sends them: normalising them is the caller's job.
+//! - With credentials, the client gets a token from `POST /api/token` before its first request,
+//!   sends it as `X-Authorization`, and gets a new one once when a request answers 401.
+//! - Reads and idempotent writes are retried on connection errors, 429 and 5xx (a 500 only when
+//!   the server marks it `retryable`, contract §4.5), with exponential backoff and jitter, a
+//!   bounded number of times. Creating with `POST /api/metadata/workflow` is not retried.
+//! - Every failure is a [`ClientError`] carrying the method, the URL (without credentials) and,
+//!   for an answer of the server, its [`ServerError`] body: status, message and validation
+//!   errors.
+//! - [`Secret`] holds the key, the secret and the token; its `Debug` and `Display` print a
+//!   placeholder, so none of them can reach output by accident.
+//!
+//! ```
+//! use conductor_client::{Client, ClientConfig};
+//!
+//! let config = ClientConfig::new("http://127.0.0.1:1/api").unwrap();
+//! let client = Client::new(config).unwrap();
+//! assert_eq!(client.base_url(), "http://127.0.0.1:1/api");
+//! ```
+//!
+//! Knows nothing of the DSL, of plans or of rendering.
+
+#![warn(missing_docs)]
+
+mod error;
+mod secret;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+use reqwest::blocking::Response;
+use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use error::{ClientError, ServerError, ValidationError};
+pub use secret::{Credentials, Secret};
+
+/// How failed requests are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 disables retries.
+    pub max_attempts: u32,
+    /// The delay before the first retry; it doubles for each further one.
+    pub base_delay: Duration,
+    /// The longest delay between two attempts (also caps `Retry-After`).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Where the server is and how to talk to it.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    base_url: Url,
+    /// Key and secret for `POST /api/token`; `None` for servers without auth (OSS).
+    pub credentials: Option<Credentials>,
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Time for a whole request, from sending to the end of the answer.
+    pub request_timeout: Duration,
+    /// Retries.
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// A configuration for the API at `base_url` (`http(s)://host:port/api`), with default
+    /// timeouts (10 s to connect, 60 s per request) and retries. A trailing `/` is ignored.
+    pub fn new(base_url: &str) -> Result<ClientConfig, ClientError> {
+        let trimmed = base_url.trim().trim_end_matches('/');
+        let invalid = |reason: &str| ClientError::InvalidUrl {
+            url: redact_text(trimmed),
+            reason: reason.to_owned(),
+        };
+        let url = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        if url.cannot_be_a_base() || url.host_str().is_none() {
+            return Err(invalid("the URL has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("the URL must not have a query or a fragment"));
+        }
+        Ok(ClientConfig {
+            base_url: url,
+            credentials: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// The base URL without credentials, as shown to users.
+    pub fn display_url(&self) -> String {
+        redact(&self.base_url)
+    }
+}
+
+/// Counters of the requests a client has sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RequestStats {
+    /// HTTP requests sent, retries and token requests included.
+    pub requests: u64,
+    /// Of those, retries after a failed attempt.
+    pub retries: u64,
+    /// Of those, token requests.
+    pub token_requests: u64,
+}
+
+/// The `BulkResponse` of `PUT /api/metadata/workflow` (contract §5.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkResponse {
+    /// Errors while storing, keyed by workflow name.
+    #[serde(default)]
+    pub bulk_error_results: std::collections::BTreeMap<String, String>,
+    /// Names stored.
+    #[serde(default)]
+    pub bulk_successful_results: Vec<String>,
+}
+
+/// A client of one Conductor server. Cheap to share by reference; requests are sequential
+/// per call.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::blocking::Client,
+    config: ClientConfig,
+    token: Mutex<Option<Secret>>,
+    requests: AtomicU64,
+    retries: AtomicU64,
+    token_requests: AtomicU64,
+}
+
+/// Whether a request may be sent again after a failure whose effect is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Idempotence {
+    Idempotent,
+    Once,
+}
+
+static INSTALL_CRYPTO_PROVIDER: Once = Once::new();
+
+impl Client {
+    /// A client for the configured server. Installs rustls's ring provider (once per process)
+    /// and builds the HTTP client; makes no request.
+    pub fn new(config: ClientConfig) -> Result<Client, ClientError> {
+        INSTALL_CRYPTO_PROVIDER.call_once(|| {
+            // An error means another provider is installed already, which serves as well.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        });
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("conductor-apply/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|source| ClientError::Build {
+                source: source.without_url(),
+            })?;
+        Ok(Client {
+            http,
+            config,
+            token: Mutex::new(None),
+            requests: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            token_requests: AtomicU64::new(0),
+        })
+    }
+
+    /// The base URL without credentials.
+    pub fn base_url(&self) -> String {
+        self.config.display_url()
+    }
+
+    /// What this client has sent so far.
+    pub fn stats(&self) -> RequestStats {
+        RequestStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            token_requests: self.token_requests.load(Ordering::Relaxed),
+        }
+    }
+
+    /// `GET /api/metadata/workflow`: every version of every workflow.
+    pub fn list_workflow_defs(&self) -> Result<Vec<Value>, ClientError> {
+        let url = self.url(&["metadata", "workflow"], &[]);
+        self.request_json(Method::GET, url, None, Idempotence::Idempotent)
+    }
+
+    /// `GET /api/metadata/taskdefs`: every task definition (the list, which reads the store
+    /// rather than a per-node cache, contract §5.6).
+    pub fn list_task_defs(&self) -> Result<Vec<Value>, ClientError> {
+        let url = self.url(&["metadata", "taskdefs"], &[]);
+        self.request_json(Method::GET, url, None, Idempotence::Idempotent)
+    }
+
+    /// `GET /api/metadata/workflow/{name}?version=N`.
+    pub fn get_workflow_def(&self, name: &str, version: i64) -> Result<Value, ClientError> {
+        let url = self.url(
+            &["metadata", "workflow", name],
+            &[("version", version.to_string())],
+        );
+        self.request_json(Method::GET, url, None, Idempotence::Idempotent)
+    }
+
+    /// `POST /api/metadata/workflow`: registers a new workflow version; the server answers 409
+    /// when it exists. Not retried, since it is not idempotent.
+    pub fn register_workflow_def(&self, def: &Value) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "workflow"], &[]);
+        self.request(Method::POST, url, Some(def), Idempotence::Once)
+            .map(drop)
+    }
+
+    /// `PUT /api/metadata/workflow`: creates or replaces each definition. The server validates
+    /// the whole list first and rejects all of it with 400 when one is invalid (contract §4.1).
+    pub fn update_workflow_defs(&self, defs: &[Value]) -> Result<BulkResponse, ClientError> {
+        let url = self.url(&["metadata", "workflow"], &[]);
+        let body = Value::Array(defs.to_vec());
+        let text = self.request(
+            Method::PUT,
+            url.clone(),
+            Some(&body),
+            Idempotence::Idempotent,
+        )?;
+        if text.trim().is_empty() {
+            return Ok(BulkResponse::default());
+        }
+        serde_json::from_str(&text).map_err(|source| ClientError::Decode {
+            method: Method::PUT.to_string(),
+            url: redact(&url),
+            source,
+        })
+    }
+
+    /// `POST /api/metadata/workflow/validate`: the registration checks, nothing stored.
+    pub fn validate_workflow_def(&self, def: &Value) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "workflow", "validate"], &[]);
+        self.request(Method::POST, url, Some(def), Idempotence::Idempotent)
+            .map(drop)
+    }
+
+    /// `POST /api/metadata/taskdefs`: creates or replaces each task definition (an upsert on
+    /// every backend, contract §5.2).
+    pub fn upsert_task_defs(&self, defs: &[Value]) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "taskdefs"], &[]);
+        let body = Value::Array(defs.to_vec());
+        self.request(Method::POST, url, Some(&body), Idempotence::Idempotent)
+            .map(drop)
+    }
+
+    /// `PUT /api/metadata/taskdefs`: replaces one existing task definition; 404 when missing.
+    pub fn update_task_def(&self, def: &Value) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "taskdefs"], &[]);
+        self.request(Method::PUT, url, Some(def), Idempotence::Idempotent)
+            .map(drop)
+    }
+
+    /// `DELETE /api/metadata/workflow/{name}/{version}`; 404 when missing.
+    pub fn delete_workflow_def(&self, name: &str, version: i64) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "workflow", name, &version.to_string()], &[]);
+        self.request(Method::DELETE, url, None, Idempotence::Idempotent)
+            .map(drop)
+    }
+
+    /// `DELETE /api/metadata/taskdefs/{name}`; 404 when missing.
+    pub fn delete_task_def(&self, name: &str) -> Result<(), ClientError> {
+        let url = self.url(&["metadata", "taskdefs", name], &[]);
+        self.request(Method::DELETE, url, None, Idempotence::Idempotent)
+            .map(drop)
+    }
+
+    /// `GET /api/workflow/running/{name}?version=N`: ids of the running executions.
+    pub fn running_workflows(&self, name: &str, version: i64) -> Result<Vec<String>, ClientError> {
+        let url = self.url(
+            &["workflow", "running", name],
+            &[("version", version.to_string())],
+        );
+        self.request_json(Method::GET, url, None, Idempotence::Idempotent)
+    }
+
+    /// `POST /api/workflow/{name}?version=N` with `input` as the body: starts an execution and
+    /// returns its id. Not retried.
+    pub fn start_workflow(
+        &self,
+        name: &str,
+        version: i64,
+        input: &Value,
+    ) -> Result<String, ClientError> {
+        let url = self.url(&["workflow", name], &[("version", version.to_string())]);
+        self.request(Method::POST, url, Some(input), Idempotence::Once)
+            .map(|text| text.trim().to_owned())
+    }
+
+    /// The URL of an endpoint: the base path, then each segment percent-encoded (a name with
+    /// `/` or spaces stays one segment), then the query.
+    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+        let mut url = self.config.base_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (key, value) in query {
+                pairs.append_pair(key, value);
+            }
+        }
+        url
+    }
+
+    fn request_json<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        idempotence: Idempotence,
+    ) -> Result<T, ClientError> {
+        let text = self.request(method.clone(), url.clone(), body, idempotence)?;
+        serde_json::from_str(&text).map_err(|source| ClientError::Decode {
+            method: method.to_string(),
+            url: redact(&url),
+            source,
+        })
+    }
+
+    /// Sends a request with auth, retries and backoff; returns the body of a 2xx answer.
+    fn request(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        idempotence: Idempotence,
+    ) -> Result<String, ClientError> {
+        let body = body.map(Value::to_string);
+        let policy = self.config.retry;
+        let max_attempts = match idempotence {
+            Idempotence::Idempotent => policy.max_attempts.max(1),
+            Idempotence::Once => 1,
+        };
+        let mut attempt = 0;
+        let mut refreshed_token = false;
+        loop {
+            attempt += 1;
+            if attempt > 1 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            let token = self.token(&url)?;
+            let mut builder = self.http.request(method.clone(), url.clone());
+            if let Some(token) = &token {
+                let mut value =
+                    HeaderValue::from_str(token.expose()).map_err(|_| ClientError::Auth {
+                        url: redact(&url),
+                        status: None,
+                        message: "the token is not a valid header value".to_owned(),
+                    })?;
+                value.set_sensitive(true);
+                builder = builder.header("X-Authorization", value);
+            }
+            if let Some(body) = &body {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = builder.send().and_then(|response| {
+                let status = response.status();
+                let retry_after = retry_after(&response);
+                response.text().map(|text| (status, retry_after, text))
+            });
+            let (status, retry_after, text) = match outcome {
+                Ok(answer) => answer,
+                Err(source) => {
+                    if attempt < max_attempts {
+                        self.pause(attempt, None);
+                        continue;
+                    }
+                    return Err(ClientError::Transport {
+                        method: method.to_string(),
+                        url: redact(&url),
+                        attempts: attempt,
+                        source: source.without_url(),
+                    });
+                }
+            };
+            if status.is_success() {
+                return Ok(text);
+            }
+            if status == StatusCode::UNAUTHORIZED
+                && self.config.credentials.is_some()
+                && !refreshed_token
+            {
+                // The token expired or was revoked: get a new one, once per request.
+                refreshed_token = true;
+                self.forget_token();
+                attempt -= 1;
+                continue;
+            }
+            let error = ServerError::from_body(status.as_u16(), &text);
+            let transient = status == StatusCode::TOO_MANY_REQUESTS
+                || matches!(status.as_u16(), 502..=504)
+                || (status.is_server_error() && error.retryable);
+            if transient && attempt < max_attempts {
+                self.pause(attempt, retry_after);
+                continue;
+            }
+            return Err(ClientError::Server {
+                method: method.to_string(),
+                url: redact(&url),
+                attempts: attempt,
+                error,
+            });
+        }
+    }
+
+    /// Sleeps before attempt `attempt + 1`: the server's `Retry-After` when it gave one, else
+    /// exponential backoff with jitter (half the delay fixed, half random).
+    fn pause(&self, attempt: u32, retry_after: Option<Duration>) {
+        let policy = self.config.retry;
+        let exponent = attempt.saturating_sub(1).min(16);
+        let backoff = policy
+            .base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(policy.max_delay);
+        let delay = match retry_after {
+            Some(wait) => wait.min(policy.max_delay),
+            None => {
+                let half = backoff / 2;
+                let jitter_ms = fastrand::u64(0..=half.as_millis() as u64);
+                half + Duration::from_millis(jitter_ms)
+            }
+        };
+        std::thread::sleep(delay);
+    }
+
+    /// The token to send, fetched on first use when credentials are configured.
+    fn token(&self, for_url: &Url) -> Result<Option<Secret>, ClientError> {
+        let Some(credentials) = &self.config.credentials else {
+            return Ok(None);
+        };
+        let mut cached = self
+            .token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(token) = cached.as_ref() {
+            return Ok(Some(token.clone()));
+        }
+        let token = self.fetch_token(credentials, for_url)?;
+        *cached = Some(token.clone());
+        Ok(Some(token))
+    }
+
+    fn forget_token(&self) {
+        *self
+            .token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// `POST /api/token` with `{"keyId", "keySecret"}`, answering `{"token"}`.
+    fn fetch_token(
+        &self,
+        credentials: &Credentials,
+        _for_url: &Url,
+    ) -> Result<Secret, ClientError> {
+        let url = self.url(&["token"], &[]);
+        let body = serde_json::json!({
+            "keyId": credentials.key_id.expose(),
+            "keySecret": credentials.key_secret.expose(),
+        })
+        .to_string();
+        let policy = self.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            self.token_requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = self
+                .http
+                .post(url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+                .and_then(|response| {
+                    let status = response.status();
+                    response.text().map(|text| (status, text))
+                });
+            match outcome {
+                Err(source) => {
+                    if attempt < policy.max_attempts {
+                        self.retries.fetch_add(1, Ordering::Relaxed);
+                        self.pause(attempt, None);
+                        continue;
+                    }
+                    return Err(ClientError::Transport {
+                        method: "POST".to_owned(),
+                        url: redact(&url),
+                        attempts: attempt,
+                        source: source.without_url(),
+                    });
+                }
+                Ok((status, text)) if status.is_success() => {
+                    #[derive(Deserialize)]
+                    struct TokenAnswer {
+                        token: String,
+                    }
+                    return match serde_json::from_str::<TokenAnswer>(&text) {
+                        Ok(answer) if !answer.token.is_empty() => Ok(Secret::new(answer.token)),
+                        _ => Err(ClientError::Auth {
+                            url: redact(&url),
+                            status: Some(status.as_u16()),
+                            message: "the answer has no `token`".to_owned(),
+                        }),
+                    };
+                }
+                Ok((status, text)) => {
+                    let error = ServerError::from_body(status.as_u16(), &text);
+                    let transient = status == StatusCode::TOO_MANY_REQUESTS
+                        || matches!(status.as_u16(), 502..=504)
+                        || (status.is_server_error() && error.retryable);
+                    if transient && attempt < policy.max_attempts {
+                        self.retries.fetch_add(1, Ordering::Relaxed);
+                        self.pause(attempt, None);
+                        continue;
+                    }
+                    // The server's message is quoted, but scrubbed of the credentials in case
+                    // it echoes them.
+                    let message = credentials.scrub(&error.message);
+                    return Err(ClientError::Auth {
+                        url: redact(&url),
+                        status: Some(status.as_u16()),
+                        message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A URL without user name and password, for messages.
+fn redact(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string().trim_end_matches('/').to_owned()
+}
+
+/// A URL given as text, without anything between `://` and `@`.
+fn redact_text(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}{}", &url[..scheme_end + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_encode_names_and_hide_credentials() {
+        let config = ClientConfig::new("https://user:pw@conductor.example.com/api/").unwrap();
+        assert_eq!(config.display_url(), "https://conductor.example.com/api");
+        let client = Client::new(config).unwrap();
+        let url = client.url(
+            &["metadata", "workflow", "a b/c"],
+            &[("version", "2".to_owned())],
+        );
+        assert_eq!(url.path(), "/api/metadata/workflow/a%20b%2Fc");
+        assert_eq!(url.query(), Some("version=2"));
+        assert!(ClientConfig::new("ftp://x/api").is_err());
+        let error = ClientConfig::new("http://user:secret@").unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+    }
+}

@@ -1,0 +1,596 @@
+//! The plan document: computed once from the desired definitions and the server's state, then
+//! rendered (human, JSON, markdown), saved, and applied.
+
+use std::fmt;
+
+use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::diff::{FieldChange, diff_definitions};
+use crate::stamp::{content_hash, digest, read_stamp, stamp_workflow};
+use crate::state::{RemoteState, task_def_fingerprint, workflow_fingerprint};
+
+/// The version of the plan document's format; a saved plan of another format is refused.
+pub const PLAN_FORMAT_VERSION: &str = "1";
+
+/// Where a desired definition is written: a file (as shown to the user) and the document's
+/// position in it, from 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceRef {
+    /// The file, relative to the working directory when below it.
+    pub file: String,
+    /// The document's position in the file, from 0.
+    pub document: usize,
+}
+
+/// One desired definition: its compiled Conductor JSON and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredDefinition {
+    /// The compiled JSON (a `WorkflowDef` or a `TaskDef`).
+    pub def: Value,
+    /// Where it is written.
+    pub source: SourceRef,
+}
+
+/// The desired state: every definition of the project.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Desired {
+    /// Workflows.
+    pub workflows: Vec<DesiredDefinition>,
+    /// Task definitions.
+    pub task_defs: Vec<DesiredDefinition>,
+}
+
+/// Which server definitions `--prune` may delete: name globs per kind, from the project file.
+#[derive(Debug, Clone, Default)]
+pub struct PruneScope {
+    workflows: Option<GlobSet>,
+    task_defs: Option<GlobSet>,
+}
+
+/// A glob of the prune scope is invalid.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid prune glob `{glob}`: {source}")]
+pub struct ScopeError {
+    /// The glob.
+    pub glob: String,
+    /// The cause.
+    #[source]
+    pub source: globset::Error,
+}
+
+impl PruneScope {
+    /// A scope from name globs (`orders_*`); an empty list matches nothing.
+    pub fn new(workflows: &[String], task_defs: &[String]) -> Result<PruneScope, ScopeError> {
+        Ok(PruneScope {
+            workflows: glob_set(workflows)?,
+            task_defs: glob_set(task_defs)?,
+        })
+    }
+
+    fn contains_workflow(&self, name: &str) -> bool {
+        self.workflows
+            .as_ref()
+            .is_some_and(|set| set.is_match(name))
+    }
+
+    fn contains_task_def(&self, name: &str) -> bool {
+        self.task_defs
+            .as_ref()
+            .is_some_and(|set| set.is_match(name))
+    }
+}
+
+fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, ScopeError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(Glob::new(glob).map_err(|source| ScopeError {
+            glob: glob.clone(),
+            source,
+        })?);
+    }
+    builder.build().map(Some).map_err(|source| ScopeError {
+        glob: globs.join(", "),
+        source,
+    })
+}
+
+/// The kind of a definition.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A task definition (`TaskDef`).
+    TaskDef,
+    /// A workflow definition version (`WorkflowDef`).
+    Workflow,
+}
+
+/// A definition's identity on the server.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Resource {
+    /// Workflow or task definition.
+    pub kind: Kind,
+    /// Its name.
+    pub name: String,
+    /// The workflow version (absent for task definitions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl Resource {
+    /// A workflow version.
+    pub fn workflow(name: &str, version: i64) -> Resource {
+        Resource {
+            kind: Kind::Workflow,
+            name: name.to_owned(),
+            version: Some(version),
+        }
+    }
+
+    /// A task definition.
+    pub fn task_def(name: &str) -> Resource {
+        Resource {
+            kind: Kind::TaskDef,
+            name: name.to_owned(),
+            version: None,
+        }
+    }
+}
+
+/// Shown as ``workflow `name` v3`` or ``task definition `name` ``.
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.kind, self.version) {
+            (Kind::Workflow, Some(version)) => write!(f, "workflow `{}` v{version}", self.name),
+            (Kind::Workflow, None) => write!(f, "workflow `{}`", self.name),
+            (Kind::TaskDef, _) => write!(f, "task definition `{}`", self.name),
+        }
+    }
+}
+
+/// What a change does to a definition on the server.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Register it.
+    Create,
+    /// Replace it in place (same name and version).
+    Update,
+    /// Delete it (only with `--prune`).
+    Delete,
+}
+
+impl Action {
+    /// The symbol shown: `+`, `~` or `-`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Delete => "-",
+        }
+    }
+}
+
+/// Where an update comes from, told by the ownership stamp (see [`crate::stamp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The definition changed in git since the last apply.
+    Git,
+    /// The server's copy was edited since the last apply (drift); apply restores git's.
+    Server,
+    /// Both changed since the last apply.
+    GitAndServer,
+    /// The server's copy is not stamped by conductor-apply; apply takes it over.
+    Unmanaged,
+}
+
+/// One change of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResourceChange {
+    /// What is done.
+    pub action: Action,
+    /// To which definition.
+    pub resource: Resource,
+    /// Where the desired definition is written (absent for deletions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+    /// Where an update of a workflow comes from (absent when unknown: task definitions carry
+    /// no stamp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// The fields that differ (updates only), server value `before`, desired value `after`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// What apply sends: the compiled definition, stamped for workflows (absent for
+    /// deletions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// The counts of the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Definitions to create.
+    pub add: usize,
+    /// Definitions to update.
+    pub change: usize,
+    /// Definitions to delete.
+    pub destroy: usize,
+    /// Desired definitions that already match the server.
+    pub unchanged: usize,
+}
+
+/// The server's state as the plan saw it, for refusing a stale saved plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StateFingerprint {
+    /// A hash of every entry below.
+    pub digest: String,
+    /// Each definition the plan depends on (every desired one and every deletion), with the
+    /// hash of its normalised server copy, or none when it was absent.
+    pub resources: Vec<ResourceFingerprint>,
+}
+
+/// The server's copy of one definition when the plan was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ResourceFingerprint {
+    /// The definition.
+    pub resource: Resource,
+    /// The hash of its normalised server copy; absent when the server did not have it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+/// A plan: what apply would do, and against which state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "conductor-apply plan")]
+pub struct Plan {
+    /// The format of this document (`"1"`).
+    pub format_version: String,
+    /// The conductor-apply version that made it.
+    pub tool_version: String,
+    /// The server's API base URL (without credentials).
+    pub server: String,
+    /// Whether deletions were planned (`--prune`).
+    pub prune: bool,
+    /// The counts.
+    pub summary: Summary,
+    /// The changes, in apply order: task definitions, workflows, then deletions.
+    pub changes: Vec<ResourceChange>,
+    /// Managed definitions in prune scope that are not in the project: deleted only with
+    /// `--prune` (listed here when it was not given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prunable: Vec<Resource>,
+    /// The server's state the plan was computed against.
+    pub state: StateFingerprint,
+}
+
+impl Plan {
+    /// Whether the plan changes anything.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+}
+
+/// What a plan is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    /// The desired definitions.
+    pub desired: &'a Desired,
+    /// The server's state.
+    pub remote: &'a RemoteState,
+    /// Which server definitions may be deleted.
+    pub scope: &'a PruneScope,
+    /// Whether to plan deletions.
+    pub prune: bool,
+    /// The server's base URL, recorded in the plan.
+    pub server: &'a str,
+    /// The tool's version, recorded in the plan.
+    pub tool_version: &'a str,
+}
+
+/// Computes the plan. Never writes anything, never fails: a definition the normaliser cannot
+/// make sense of is compared as it is.
+pub fn compute_plan(input: PlanInput<'_>) -> Plan {
+    let mut task_def_changes = Vec::new();
+    let mut workflow_changes = Vec::new();
+    let mut deletions = Vec::new();
+    let mut prunable = Vec::new();
+    let mut fingerprints = Vec::new();
+    let mut unchanged = 0;
+
+    for desired in &input.desired.task_defs {
+        let name = desired
+            .def
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let resource = Resource::task_def(name);
+        let remote = input.remote.task_defs.get(name);
+        fingerprints.push(ResourceFingerprint {
+            resource: resource.clone(),
+            fingerprint: remote.map(task_def_fingerprint),
+        });
+        let body = desired.def.clone();
+        match remote {
+            None => task_def_changes.push(create(resource, desired, body)),
+            Some(remote) => {
+                let fields =
+                    diff_definitions(&normalize_task_def(remote), &normalize_task_def(&body));
+                if fields.is_empty() {
+                    unchanged += 1;
+                } else {
+                    task_def_changes.push(ResourceChange {
+                        action: Action::Update,
+                        resource,
+                        source: Some(desired.source.clone()),
+                        origin: None,
+                        fields,
+                        body: Some(body),
+                    });
+                }
+            }
+        }
+    }
+
+    for desired in &input.desired.workflows {
+        let name = desired
+            .def
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let version = desired
+            .def
+            .get("version")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let resource = Resource::workflow(name, version);
+        let remote = input.remote.workflows.get(&(name.to_owned(), version));
+        fingerprints.push(ResourceFingerprint {
+            resource: resource.clone(),
+            fingerprint: remote.map(workflow_fingerprint),
+        });
+        let body = stamp_workflow(&desired.def);
+        match remote {
+            None => workflow_changes.push(create(resource, desired, body)),
+            Some(remote) => {
+                let fields = without_stamp_noise(diff_definitions(
+                    &normalize_workflow_def(remote),
+                    &normalize_workflow_def(&body),
+                ));
+                if fields.is_empty() {
+                    unchanged += 1;
+                } else {
+                    workflow_changes.push(ResourceChange {
+                        action: Action::Update,
+                        resource,
+                        source: Some(desired.source.clone()),
+                        origin: Some(origin(remote, &desired.def)),
+                        fields,
+                        body: Some(body),
+                    });
+                }
+            }
+        }
+    }
+
+    let desired_workflows: std::collections::BTreeSet<(String, i64)> = fingerprints
+        .iter()
+        .filter(|f| f.resource.kind == Kind::Workflow)
+        .map(|f| (f.resource.name.clone(), f.resource.version.unwrap_or(1)))
+        .collect();
+    let desired_task_defs: std::collections::BTreeSet<&str> = fingerprints
+        .iter()
+        .filter(|f| f.resource.kind == Kind::TaskDef)
+        .map(|f| f.resource.name.as_str())
+        .collect();
+    let mut candidates = Vec::new();
+    for ((name, version), remote) in &input.remote.workflows {
+        let key = (name.clone(), *version);
+        // Contract §5.4: only managed workflows in scope are ever deleted.
+        if !desired_workflows.contains(&key)
+            && input.scope.contains_workflow(name)
+            && read_stamp(remote).is_some()
+        {
+            candidates.push((
+                Resource::workflow(name, *version),
+                workflow_fingerprint(remote),
+            ));
+        }
+    }
+    for (name, remote) in &input.remote.task_defs {
+        if !desired_task_defs.contains(name.as_str()) && input.scope.contains_task_def(name) {
+            candidates.push((Resource::task_def(name), task_def_fingerprint(remote)));
+        }
+    }
+    // Contract §5.7: workflows are deleted before the task definitions they may use.
+    candidates.sort_by(|a, b| b.0.kind.cmp(&a.0.kind).then_with(|| a.0.cmp(&b.0)));
+    for (resource, fingerprint) in candidates {
+        if input.prune {
+            fingerprints.push(ResourceFingerprint {
+                resource: resource.clone(),
+                fingerprint: Some(fingerprint),
+            });
+            deletions.push(ResourceChange {
+                action: Action::Delete,
+                resource,
+                source: None,
+                origin: None,
+                fields: Vec::new(),
+                body: None,
+            });
+        } else {
+            prunable.push(resource);
+        }
+    }
+
+    let summary = Summary {
+        add: task_def_changes
+            .iter()
+            .chain(&workflow_changes)
+            .filter(|c| c.action == Action::Create)
+            .count(),
+        change: task_def_changes
+            .iter()
+            .chain(&workflow_changes)
+            .filter(|c| c.action == Action::Update)
+            .count(),
+        destroy: deletions.len(),
+        unchanged,
+    };
+    let mut changes = task_def_changes;
+    changes.extend(workflow_changes);
+    changes.extend(deletions);
+    Plan {
+        format_version: PLAN_FORMAT_VERSION.to_owned(),
+        tool_version: input.tool_version.to_owned(),
+        server: input.server.to_owned(),
+        prune: input.prune,
+        summary,
+        changes,
+        prunable,
+        state: state_fingerprint(fingerprints),
+    }
+}
+
+/// The stamp's hash follows the content, so when other fields differ its change is noise;
+/// alone (an unstamped copy equal to the desired one, or a stamp from an older normaliser), it
+/// is the change.
+fn without_stamp_noise(fields: Vec<FieldChange>) -> Vec<FieldChange> {
+    let stamp_path = format!(".metadata.{}", crate::stamp::STAMP_KEY);
+    let is_stamp = |field: &FieldChange| field.path.starts_with(&stamp_path);
+    if fields.iter().all(is_stamp) {
+        fields
+    } else {
+        fields
+            .into_iter()
+            .filter(|field| !is_stamp(field))
+            .collect()
+    }
+}
+
+fn create(resource: Resource, desired: &DesiredDefinition, body: Value) -> ResourceChange {
+    ResourceChange {
+        action: Action::Create,
+        resource,
+        source: Some(desired.source.clone()),
+        origin: None,
+        fields: Vec::new(),
+        body: Some(body),
+    }
+}
+
+/// Tells git changes from server edits with the stamp's hash (see [`crate::stamp`]).
+fn origin(remote: &Value, desired: &Value) -> Origin {
+    let Some(stamp) = read_stamp(remote) else {
+        return Origin::Unmanaged;
+    };
+    let changed_in_git = content_hash(desired) != stamp.hash;
+    let changed_on_server = content_hash(remote) != stamp.hash;
+    match (changed_in_git, changed_on_server) {
+        (true, true) => Origin::GitAndServer,
+        (false, true) => Origin::Server,
+        _ => Origin::Git,
+    }
+}
+
+fn state_fingerprint(mut resources: Vec<ResourceFingerprint>) -> StateFingerprint {
+    resources.sort_by(|a, b| a.resource.cmp(&b.resource));
+    let text = resources
+        .iter()
+        .map(|entry| {
+            format!(
+                "{:?}\t{}\t{}\t{}\n",
+                entry.resource.kind,
+                entry.resource.name,
+                entry.resource.version.unwrap_or(0),
+                entry.fingerprint.as_deref().unwrap_or("-")
+            )
+        })
+        .collect::<String>();
+    StateFingerprint {
+        digest: digest(&text),
+        resources,
+    }
+}
+
+/// One way the server's state moved since a plan was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// The definition.
+    pub resource: Resource,
+    /// How it moved.
+    pub how: Movement,
+}
+
+/// How a definition moved on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    /// It appeared.
+    Created,
+    /// Its content changed.
+    Changed,
+    /// It disappeared.
+    Deleted,
+}
+
+impl fmt::Display for Moved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = match self.how {
+            Movement::Created => "was created on the server",
+            Movement::Changed => "was changed on the server",
+            Movement::Deleted => "was deleted from the server",
+        };
+        write!(f, "{} {how}", self.resource)
+    }
+}
+
+/// What moved on the server since `plan` was computed: every definition the plan depends on
+/// whose server copy differs now. Empty when the plan is still fresh.
+pub fn moved_since(plan: &Plan, remote: &RemoteState) -> Vec<Moved> {
+    let mut moved = Vec::new();
+    for entry in &plan.state.resources {
+        let now = match entry.resource.kind {
+            Kind::Workflow => remote
+                .workflows
+                .get(&(
+                    entry.resource.name.clone(),
+                    entry.resource.version.unwrap_or(1),
+                ))
+                .map(workflow_fingerprint),
+            Kind::TaskDef => remote
+                .task_defs
+                .get(&entry.resource.name)
+                .map(task_def_fingerprint),
+        };
+        let how = match (&entry.fingerprint, &now) {
+            (None, Some(_)) => Movement::Created,
+            (Some(_), None) => Movement::Deleted,
+            (Some(before), Some(now)) if before != now => Movement::Changed,
+            _ => continue,
+        };
+        moved.push(Moved {
+            resource: entry.resource.clone(),
+            how,
+        });
+    }
+    moved
+}
+
+/// The JSON Schema of the plan document (`schemas/plan.schema.json`).
+pub fn plan_schema() -> Value {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Plan>();
+    schema.into()
+}

@@ -1,0 +1,103 @@
+//! Ownership stamps: what `apply` writes into a workflow's `metadata` so that later runs know
+//! the workflow is managed by conductor-apply, and what its content was when it was applied.
+//!
+//! The stamp is `metadata["conductor-apply"] = {"managed": true, "hash": "<content hash>"}`.
+//! The hash covers the normalised definition without the stamp, so it changes only when the
+//! definition does (never per commit or per run, which would make every plan noisy). Comparing
+//! it with the hash of the server's copy and of the desired copy tells a change made in git
+//! from a change made on the server since the last apply (drift).
+//!
+//! Task definitions have no free-form field to carry a stamp (contract §2.9), so they are never
+//! stamped: prune scope alone governs their deletion, and their changes have no known origin.
+
+use conductor_model::normalize::normalize_workflow_def;
+use serde_json::{Map, Value};
+
+/// The key of the stamp inside `WorkflowDef.metadata`.
+pub const STAMP_KEY: &str = "conductor-apply";
+
+/// What a workflow's stamp says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// The content hash recorded at the last apply.
+    pub hash: String,
+}
+
+/// The stamp of a workflow definition, if it carries a well-formed one.
+pub fn read_stamp(def: &Value) -> Option<Stamp> {
+    let stamp = def.get("metadata")?.get(STAMP_KEY)?;
+    if stamp.get("managed").and_then(Value::as_bool) != Some(true) {
+        return None;
+    }
+    let hash = stamp.get("hash")?.as_str()?;
+    Some(Stamp {
+        hash: hash.to_owned(),
+    })
+}
+
+/// The content hash of a workflow definition: SHA-256 of its normalised form without the
+/// stamp, as 32 hex digits (128 bits).
+pub fn content_hash(def: &Value) -> String {
+    let mut unstamped = def.clone();
+    remove_stamp(&mut unstamped);
+    let normalized = normalize_workflow_def(&unstamped);
+    digest(&normalized.to_string())
+}
+
+/// A copy of `def` with the stamp for its current content.
+pub fn stamp_workflow(def: &Value) -> Value {
+    let hash = content_hash(def);
+    let mut stamped = def.clone();
+    if let Value::Object(object) = &mut stamped {
+        let metadata = object
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !metadata.is_object() {
+            *metadata = Value::Object(Map::new());
+        }
+        if let Value::Object(metadata) = metadata {
+            let mut stamp = Map::new();
+            stamp.insert("managed".to_owned(), Value::Bool(true));
+            stamp.insert("hash".to_owned(), Value::String(hash));
+            metadata.insert(STAMP_KEY.to_owned(), Value::Object(stamp));
+        }
+    }
+    stamped
+}
+
+fn remove_stamp(def: &mut Value) {
+    if let Some(Value::Object(metadata)) = def.get_mut("metadata") {
+        metadata.remove(STAMP_KEY);
+    }
+}
+
+/// SHA-256 of `text`, as the first 32 hex digits.
+pub(crate) fn digest(text: &str) -> String {
+    let hash = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+    hash.as_ref()
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_hash_ignores_defaults_audit_fields_and_the_stamp() {
+        let def = json!({"name": "w", "tasks": [{"name": "t", "taskReferenceName": "t"}]});
+        let stamped = stamp_workflow(&def);
+        let mut from_server = stamped.clone();
+        from_server["createTime"] = json!(123);
+        from_server["restartable"] = json!(true);
+        assert_eq!(content_hash(&def), content_hash(&from_server));
+        assert_eq!(read_stamp(&from_server).unwrap().hash, content_hash(&def));
+        let mut edited = from_server.clone();
+        edited["description"] = json!("changed in the UI");
+        assert_ne!(content_hash(&edited), read_stamp(&edited).unwrap().hash);
+        assert_eq!(read_stamp(&def), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! The server's state, read in two requests (`GET /api/metadata/workflow` and
+//! `GET /api/metadata/taskdefs`; never one request per definition), and its fingerprints.
+
+use std::collections::BTreeMap;
+
+use conductor_client::{Client, ClientError};
+use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
+use serde_json::Value;
+
+use crate::stamp::digest;
+
+/// Every workflow version and task definition on the server, as the server returned them.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteState {
+    /// Workflows by (name, version).
+    pub workflows: BTreeMap<(String, i64), Value>,
+    /// Task definitions by name.
+    pub task_defs: BTreeMap<String, Value>,
+}
+
+impl RemoteState {
+    /// Reads the state with exactly two list requests (task definitions from the list, which
+    /// reads the store rather than a node cache, contract §5.6).
+    pub fn read(client: &Client) -> Result<RemoteState, ClientError> {
+        let workflows = client.list_workflow_defs()?;
+        let task_defs = client.list_task_defs()?;
+        Ok(RemoteState::from_lists(workflows, task_defs))
+    }
+
+    /// The state from the two lists; entries without a name are ignored.
+    pub fn from_lists(workflows: Vec<Value>, task_defs: Vec<Value>) -> RemoteState {
+        let mut state = RemoteState::default();
+        for def in workflows {
+            let Some(name) = def.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let version = def.get("version").and_then(Value::as_i64).unwrap_or(1);
+            state.workflows.insert((name.to_owned(), version), def);
+        }
+        for def in task_defs {
+            let Some(name) = def.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            state.task_defs.insert(name.to_owned(), def);
+        }
+        state
+    }
+}
+
+/// The fingerprint of a workflow as the server has it: a hash of its normalised form, so audit
+/// fields (`updateTime`, ...) never count as a change.
+pub fn workflow_fingerprint(def: &Value) -> String {
+    digest(&normalize_workflow_def(def).to_string())
+}
+
+/// The fingerprint of a task definition; see [`workflow_fingerprint`].
+pub fn task_def_fingerprint(def: &Value) -> String {
+    digest(&normalize_task_def(def).to_string())
+}

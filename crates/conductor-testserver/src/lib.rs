@@ -1,0 +1,196 @@
+//! An in-memory Conductor metadata server that behaves as the contract says the real server
+//! does, with fault injection, for tests and for trying conductor-apply locally.
+//!
+//! - [`start`] serves on its own thread and tokio runtime (a blocking HTTP client must never
+//!   run inside a tokio runtime, crates.md §3.9) and returns a [`ServerHandle`] with the base
+//!   URL (`http://127.0.0.1:PORT/api`) and request counters; dropping the handle stops it.
+//! - [`ServerConfig`] holds the server's settings ([`Rules`]: owner e-mail mandatory, workflow
+//!   name validation), optional [`Auth`] (`POST /api/token`, `X-Authorization`), and
+//!   [`Faults`]: latency, a rate of transient 5xx answers, a rate of dropped connections (the
+//!   request is processed and its response lost), and a failure of the Nth write.
+//! - The `conductor-testserver` binary wraps [`start`] with flags and prints
+//!   `listening on http://HOST:PORT/api` on its first stdout line.
+//!
+//! Served (contract §5.2): `GET/POST/PUT /api/metadata/workflow`,
+//! `POST /api/metadata/workflow/validate`, `GET /api/metadata/workflow/{name}`,
+//! `GET /api/metadata/workflow/latest-versions`, `GET /api/metadata/workflow/names`,
+//! `GET /api/metadata/workflow/{name}/versions`, `DELETE /api/metadata/workflow/{name}/{version}`,
+//! `GET/POST/PUT /api/metadata/taskdefs`, `GET/DELETE /api/metadata/taskdefs/{name}`,
+//! `POST /api/workflow/{name}` (records a running execution, nothing runs) and
+//! `GET /api/workflow/running/{name}`.
+//!
+//! ```
+//! use conductor_testserver::{ServerConfig, start};
+//!
+//! let server = start("127.0.0.1:0".parse().unwrap(), ServerConfig::default()).unwrap();
+//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
+//! assert!(server.base_url().ends_with("/api"));
+//! ```
+//!
+//! This crate deliberately depends on no other crate of conductor-apply: its value as a test
+//! double is that it implements the server's behaviour from the contract independently,
+//! including its own table of the server's defaults ([`classes`]).
+
+#![warn(missing_docs)]
+
+pub mod classes;
+mod faults;
+mod routes;
+pub mod validation;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+pub use faults::Faults;
+pub use validation::Rules;
+
+/// Credentials the server accepts on `POST /api/token`.
+#[derive(Clone, Default)]
+pub struct Auth {
+    /// The key id (`keyId`).
+    pub key_id: String,
+    /// The key secret (`keySecret`).
+    pub key_secret: String,
+    /// How long a token stays valid; `None` means forever.
+    pub token_ttl: Option<Duration>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("key_id", &"(sensitive value)")
+            .field("key_secret", &"(sensitive value)")
+            .field("token_ttl", &self.token_ttl)
+            .finish()
+    }
+}
+
+/// Everything the server can be told at start.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// Registration settings.
+    pub rules: Rules,
+    /// When set, every endpoint but `POST /api/token` needs a valid `X-Authorization` token.
+    pub auth: Option<Auth>,
+    /// Faults to inject.
+    pub faults: Faults,
+}
+
+/// Counters of what the server has seen, for tests and benchmarks.
+#[derive(Debug, Default)]
+pub struct Stats {
+    requests: AtomicU64,
+    reads: AtomicU64,
+    writes: AtomicU64,
+}
+
+/// A snapshot of [`Stats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StatsSnapshot {
+    /// Every request received, faulted ones included.
+    pub requests: u64,
+    /// `GET` requests.
+    pub reads: u64,
+    /// `POST`, `PUT` and `DELETE` requests other than `POST /api/token`.
+    pub writes: u64,
+}
+
+impl Stats {
+    fn snapshot(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            requests: self.requests.load(Ordering::Relaxed),
+            reads: self.reads.load(Ordering::Relaxed),
+            writes: self.writes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A running server. Dropping it stops the server.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stats: Arc<Stats>,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API's base URL, `http://HOST:PORT/api`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// What the server has received so far.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// Blocks until the server stops (it stops only when the handle is dropped, or on an
+    /// error of the listener): what the binary does.
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Binds `addr` (port 0 picks a free port) and serves on a new thread with its own runtime.
+/// Binding errors are returned here, before the thread starts.
+pub fn start(addr: SocketAddr, config: ServerConfig) -> std::io::Result<ServerHandle> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let stats = Arc::new(Stats::default());
+    let app = routes::router(config, Arc::clone(&stats));
+    let (shutdown, stop) = tokio::sync::watch::channel(false);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let thread = std::thread::Builder::new()
+        .name(format!("conductor-testserver {addr}"))
+        .spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
+                let mut graceful_stop = stop.clone();
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                    let _ = graceful_stop.wait_for(|stopped| *stopped).await;
+                });
+                // Graceful shutdown waits for open connections; give them half a second.
+                let mut deadline_stop = stop;
+                let deadline = async move {
+                    let _ = deadline_stop.wait_for(|stopped| *stopped).await;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                };
+                tokio::select! {
+                    _ = serve.into_future() => {}
+                    () = deadline => {}
+                }
+            });
+            // Connections still open (keep-alive) are dropped with the runtime.
+            runtime.shutdown_timeout(Duration::from_millis(100));
+        })?;
+    Ok(ServerHandle {
+        addr,
+        stats,
+        shutdown,
+        thread: Some(thread),
+    })
+}

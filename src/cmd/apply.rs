@@ -1,0 +1,286 @@
+//! `conductor-apply apply`: apply the definitions, or a saved plan, to the server.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use conductor_diagnostics::{Code, Diagnostic};
+use conductor_plan::apply::{ApplyOptions, ApplyReport, Status, apply_plan, running_executions};
+use conductor_plan::{Action, Kind, PLAN_FORMAT_VERSION, Plan, RemoteState, moved_since};
+use conductor_source::yaml::parse_yaml;
+use conductor_source::{SourceFile, SourceMap};
+
+use super::remote::ServerArgs;
+use crate::error::CliError;
+use crate::exit::Exit;
+use crate::output::{Output, eprint_text, print_text};
+
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without a saved plan, apply computes a plan, shows it and asks for confirmation
+on a terminal (--auto-approve for CI; without a terminal it refuses). With a saved plan
+(a .json file from `plan --out`), it re-reads the server and applies exactly that plan, or
+refuses and says what moved on the server since the plan was made.
+
+Order: task definitions, then workflows (in bulk), then deletions (workflows, then task
+definitions). On a failure it stops and says what was and was not applied; running it
+again converges. Workflows are stamped as managed in their metadata.
+
+Examples:
+  conductor-apply apply --auto-approve
+  conductor-apply plan --out plan.json && conductor-apply apply plan.json
+  conductor-apply apply --prune --auto-approve       also delete what left the project"
+)]
+pub struct ApplyArgs {
+    /// A saved plan (`plan --out`, a `.json` file), or files and directories of definitions.
+    /// Default: the project's files.
+    pub paths: Vec<PathBuf>,
+    /// Which server, and how to reach it.
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Also delete managed definitions in the project's prune scope that are not in the
+    /// project.
+    #[arg(long)]
+    pub prune: bool,
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Refuse to apply (before writing anything) when a workflow version to update or delete
+    /// has running executions; by default they are reported as warnings.
+    #[arg(long)]
+    pub refuse_running: bool,
+}
+
+/// Runs `apply`.
+pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
+    let saved = match args.paths.as_slice() {
+        [path] if path.extension().is_some_and(|ext| ext == "json") => Some(path),
+        _ => None,
+    };
+    let (plan, client) = match saved {
+        Some(path) => {
+            let plan = read_plan(path)?;
+            let choice = args.server.choose(None)?;
+            // A saved plan names its server; an explicit different one is a mistake.
+            let url = if choice.explicit {
+                choice.url
+            } else {
+                plan.server.clone()
+            };
+            let client = args.server.client(&url)?;
+            if client.base_url() != plan.server {
+                eprint_text(&format!(
+                    "error: the plan was made against {}, not {}; nothing was applied\n",
+                    plan.server,
+                    client.base_url()
+                ));
+                return Ok(Exit::InputErrors);
+            }
+            let remote = RemoteState::read(&client)?;
+            let moved = moved_since(&plan, &remote);
+            if !moved.is_empty() {
+                let mut message = String::from(
+                    "error: the saved plan is stale: the server changed since it was made; nothing was applied
+",
+                );
+                for entry in &moved {
+                    message.push_str(&format!("  {entry}\n"));
+                }
+                message.push_str("run `conductor-apply plan` again and review the new plan\n");
+                eprint_text(&message);
+                return Ok(Exit::InputErrors);
+            }
+            print_text(&super::plan::render(&plan, output));
+            (plan, client)
+        }
+        None => {
+            let Some(plan) = super::plan::make_plan(&args.paths, &args.server, args.prune, output)?
+            else {
+                return Ok(Exit::InputErrors);
+            };
+            print_text(&super::plan::render(&plan, output));
+            let choice_url = plan.server.clone();
+            let client = args.server.client(&choice_url)?;
+            if plan.has_changes() && !confirmed(args, &plan)? {
+                return Ok(Exit::InputErrors);
+            }
+            (plan, client)
+        }
+    };
+    if !plan.has_changes() {
+        eprint_text("Nothing to apply.\n");
+        return Ok(Exit::Success);
+    }
+    let running = running_executions(&client, &plan)?;
+    for entry in &running {
+        let verb = match entry.action {
+            Action::Delete => "deleting",
+            _ => "updating in place",
+        };
+        eprint_text(&format!(
+            "warning: {} has {} running execution{} ({verb} it does not change them: each keeps the definition it started with)\n",
+            entry.resource,
+            entry.ids.len(),
+            if entry.ids.len() == 1 { "" } else { "s" },
+        ));
+    }
+    if args.refuse_running && !running.is_empty() {
+        eprint_text(
+            "error: refusing to apply: workflows to change have running executions (--refuse-running); nothing was applied\n",
+        );
+        return Ok(Exit::InputErrors);
+    }
+    let report = apply_plan(&client, &plan, ApplyOptions::default());
+    print_text(&report_text(&report));
+    let diagnostics = rejection_diagnostics(&report);
+    if !diagnostics.0.is_empty() {
+        output.diagnostics(&diagnostics.0, &diagnostics.1, diagnostics.1.len());
+    }
+    if let Some(error) = report.error {
+        if diagnostics.0.is_empty() || !matches!(error.status(), Some(400)) {
+            return Err(error.into());
+        }
+        return Ok(Exit::InputErrors);
+    }
+    Ok(if report.complete() {
+        Exit::Success
+    } else {
+        Exit::InputErrors
+    })
+}
+
+/// Asks on the terminal; refuses without one.
+fn confirmed(args: &ApplyArgs, plan: &Plan) -> Result<bool, CliError> {
+    if args.auto_approve {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        eprint_text(
+            "error: refusing to apply without confirmation: standard input is not a terminal; review the plan, then pass --auto-approve (or save it with `plan --out` and apply the file)\n",
+        );
+        return Ok(false);
+    }
+    eprint_text(&format!(
+        "\nApply these changes to {}? Only `yes` is accepted: ",
+        plan.server
+    ));
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| CliError::Confirmation { source })?;
+    if answer.trim() == "yes" {
+        Ok(true)
+    } else {
+        eprint_text("Apply cancelled; nothing was applied.\n");
+        Ok(false)
+    }
+}
+
+/// Reads and checks a saved plan.
+fn read_plan(path: &Path) -> Result<Plan, CliError> {
+    let problem = |reason: String| CliError::ReadPlan {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| problem(error.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| problem(format!("not JSON: {error}")))?;
+    let format = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if format != PLAN_FORMAT_VERSION {
+        return Err(problem(format!(
+            "plan format `{format}` is not `{PLAN_FORMAT_VERSION}`, the one this version reads; make the plan again"
+        )));
+    }
+    serde_json::from_value(value).map_err(|error| problem(format!("not a plan: {error}")))
+}
+
+/// Each change and what became of it, then a closing line.
+fn report_text(report: &ApplyReport) -> String {
+    let mut out = String::from("\n");
+    for outcome in &report.outcomes {
+        let status = match &outcome.status {
+            Status::Applied => match outcome.action {
+                Action::Create => "created".to_owned(),
+                Action::Update => "updated".to_owned(),
+                Action::Delete => "deleted".to_owned(),
+            },
+            Status::AlreadyAbsent => "already deleted".to_owned(),
+            Status::Rejected(messages) => {
+                format!("rejected by the server: {}", messages.join("; "))
+            }
+            Status::Unknown(reason) => {
+                format!("failed, may or may not have been applied: {reason}")
+            }
+            Status::NotAttempted => "not applied".to_owned(),
+        };
+        out.push_str(&format!(
+            "  {} {}: {status}\n",
+            outcome.action.symbol(),
+            outcome.resource
+        ));
+    }
+    let added = report.applied(Action::Create);
+    let changed = report.applied(Action::Update);
+    let destroyed = report.applied(Action::Delete);
+    if report.complete() {
+        out.push_str(&format!(
+            "\nApply complete: {added} added, {changed} changed, {destroyed} destroyed.\n"
+        ));
+    } else {
+        let done = added + changed + destroyed;
+        out.push_str(&format!(
+            "\nApply stopped: {done} of {} changes applied ({added} added, {changed} changed, {destroyed} destroyed). Fix the cause and run apply again: it continues from here.\n",
+            report.outcomes.len()
+        ));
+    }
+    out
+}
+
+/// CA701 for each definition the server rejected, at its YAML document when the file can be
+/// read.
+fn rejection_diagnostics(report: &ApplyReport) -> (Vec<Diagnostic>, SourceMap) {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    for outcome in &report.outcomes {
+        let Status::Rejected(messages) = &outcome.status else {
+            continue;
+        };
+        let location = outcome.source.as_ref().and_then(|source| {
+            let text = std::fs::read_to_string(&source.file).ok()?;
+            let parsed = parse_yaml(&text);
+            let document = parsed.documents.get(source.document)?;
+            let key = match outcome.resource.kind {
+                Kind::Workflow => "workflow",
+                Kind::TaskDef => "task",
+            };
+            let span = document
+                .root
+                .get(key)
+                .map(|entry| entry.key_span.start..entry.value.span.end)
+                .unwrap_or(document.span.start..document.span.start);
+            let file = sources.add(SourceFile::new(
+                source.file.clone(),
+                PathBuf::from(&source.file),
+                text,
+            ));
+            Some((file, span))
+        });
+        for message in messages {
+            let mut diagnostic = Diagnostic::new(
+                Code::ServerRejectedDefinition,
+                format!("the server rejected {}: {message}", outcome.resource),
+            )
+            .with_help("fix the definition, then run `conductor-apply apply` again");
+            if let Some((file, span)) = &location {
+                diagnostic = diagnostic.with_primary(*file, span.clone(), "rejected by the server");
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+    (diagnostics, sources)
+}

@@ -1,0 +1,155 @@
+//! `conductor-apply import`: Conductor JSON into DSL files.
+
+use std::path::{Component, Path, PathBuf};
+
+use clap::Args;
+use conductor_diagnostics::Severity;
+use conductor_dsl::import::{ImportSource, import, read_json};
+use conductor_source::{SourceMap, discover_with_extensions, read_source};
+
+use crate::error::CliError;
+use crate::exit::Exit;
+use crate::output::{Output, eprint_text};
+use crate::project::{PROJECT_FILE, display_path};
+use crate::stages::StageError;
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Reads workflow and task definitions as Conductor JSON: a WorkflowDef, a TaskDef, a
+list of either, or what GET /api/metadata/workflow and GET /api/metadata/taskdefs return.
+Writes one YAML file per workflow name (its versions as documents); a task definition used
+by exactly one workflow goes into that workflow's file, the others into
+task-definitions.yaml. Values equal to the server's defaults are left out; concise forms
+are used wherever they say exactly the same thing. Every imported definition is compiled
+back and compared with the original before anything is written.
+
+Examples:
+  conductor-apply import exported/ --out workflows
+  curl -s $CONDUCTOR_SERVER_URL/metadata/workflow > all.json
+  conductor-apply import all.json --out workflows"
+)]
+pub struct ImportArgs {
+    /// JSON files, or directories searched for *.json files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The directory to write the YAML files into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Runs `import`.
+pub fn run(args: &ImportArgs, output: Output) -> Result<Exit, CliError> {
+    let files = discover_with_extensions(&args.paths, &["json"]).map_err(StageError::from)?;
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    for path in &files {
+        let source = read_source(path, display_path(path)).map_err(StageError::from)?;
+        let file = sources.add(source);
+        let (documents, problems) = read_json(file, sources.get(file));
+        diagnostics.extend(problems);
+        parsed.push((file, documents));
+    }
+    let import_sources: Vec<ImportSource<'_>> = parsed
+        .iter()
+        .flat_map(|(file, documents)| {
+            documents.iter().map(move |(value, spans)| ImportSource {
+                file: *file,
+                value,
+                spans,
+            })
+        })
+        .collect();
+    let (imported, problems) = import(&import_sources, &schema_modeline(&args.out));
+    diagnostics.extend(problems);
+    conductor_diagnostics::sort_diagnostics(&mut diagnostics);
+    output.report(&diagnostics, &sources, files.len());
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity() == Severity::Error)
+    {
+        eprint_text("nothing was written: fix the errors above first\n");
+        return Ok(Exit::InputErrors);
+    }
+    for file in &imported {
+        crate::write::write_if_changed(&args.out.join(&file.path), &file.text)?;
+    }
+    eprint_text(&format!(
+        "imported {} file{} into {} ({} file{} written)\n",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        args.out.display(),
+        imported.len(),
+        if imported.len() == 1 { "" } else { "s" },
+    ));
+    Ok(Exit::Success)
+}
+
+/// The schema path for the imported files' modeline: from the output directory to
+/// `schemas/conductor-apply.schema.json` at the root of the project the output directory is in
+/// (the directory of the nearest `conductor-apply.yaml` above it, else the working directory).
+fn schema_modeline(out: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let out = lexical_absolute(&cwd.join(out));
+    let root = out
+        .ancestors()
+        .find(|dir| dir.join(PROJECT_FILE).is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| lexical_absolute(&cwd));
+    let schema = root
+        .join("schemas")
+        .join(conductor_dsl::schema::DSL_SCHEMA_FILE);
+    relative_path(&out, &schema)
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path of `target` relative to the directory `from`, with `/` separators.
+fn relative_path(from: &Path, target: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let target: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|component| component.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/p/workflows"), Path::new("/p/schemas/s.json")),
+            "../schemas/s.json"
+        );
+        assert_eq!(
+            relative_path(Path::new("/p"), Path::new("/p/schemas/s.json")),
+            "schemas/s.json"
+        );
+        assert_eq!(
+            relative_path(Path::new("/p/a/b"), Path::new("/p/schemas/s.json")),
+            "../../schemas/s.json"
+        );
+    }
+}

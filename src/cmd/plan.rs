@@ -1,0 +1,140 @@
+//! `conductor-apply plan`: what `apply` would change on the server. Never writes to the server.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use conductor_diagnostics::Severity;
+use conductor_plan::render::human::{HumanPlanOptions, render_plan_human};
+use conductor_plan::render::json::render_plan_json;
+use conductor_plan::render::markdown::render_plan_markdown;
+use conductor_plan::{Plan, PlanInput, RemoteState, compute_plan};
+
+use super::remote::{ServerArgs, desired_state, prune_scope};
+use crate::error::CliError;
+use crate::exit::Exit;
+use crate::output::{Format, Output, eprint_text, print_text};
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The plan reads the server in two requests (all workflows, all task definitions),
+normalises both sides (server defaults and audit fields never show as changes) and prints:
+  +  a definition to create        ~  a definition to update (only the fields that differ)
+  -  a definition to delete (only with --prune, only managed and in the project's prune scope)
+Tasks are matched by taskReferenceName, so an inserted task is one addition. An update says
+whether it comes from git or from an edit on the server since the last apply (drift).
+
+Examples:
+  conductor-apply plan                              the project's files against its server
+  conductor-apply plan --server http://localhost:8080/api workflows/
+  conductor-apply plan --detailed-exitcode          exit 2 when there are changes (CI)
+  conductor-apply plan --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  conductor-apply plan --out plan.json && conductor-apply apply plan.json"
+)]
+pub struct PlanArgs {
+    /// Files or directories of definitions. Default: the project's files.
+    pub paths: Vec<PathBuf>,
+    /// Which server, and how to reach it.
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Plan the deletion of managed definitions in the project's prune scope that are not in
+    /// the project.
+    #[arg(long)]
+    pub prune: bool,
+    /// Save the plan (JSON, with a fingerprint of the server's state) for `apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes, 0 when it has none (1 on errors in the input, 3 when
+    /// the tool fails).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// Runs `plan`.
+pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
+    let Some(plan) = make_plan(&args.paths, &args.server, args.prune, output)? else {
+        return Ok(Exit::InputErrors);
+    };
+    print_text(&render(&plan, output));
+    if let Some(path) = &args.out {
+        write_plan(path, &plan)?;
+        eprint_text(&format!(
+            "Saved the plan to {}; apply exactly this plan with `conductor-apply apply {}`.\n",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        Exit::ChangesPending
+    } else {
+        Exit::Success
+    })
+}
+
+/// Compiles the project, reads the server and computes the plan. `None` when the definitions
+/// have errors (already printed): nothing is planned from broken input.
+pub fn make_plan(
+    paths: &[PathBuf],
+    server: &ServerArgs,
+    prune: bool,
+    output: Output,
+) -> Result<Option<Plan>, CliError> {
+    let (project, checked) = super::load_definitions(paths)?;
+    if checked
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity() == Severity::Error)
+    {
+        output.checked(&checked);
+        eprint_text("nothing was planned: fix the errors above first\n");
+        return Ok(None);
+    }
+    // Warnings go to stderr: stdout is the plan, one document in every format.
+    if !checked.diagnostics.is_empty() {
+        output.side_diagnostics(&checked);
+    }
+    let scope = prune_scope(&project)?;
+    let choice = server.choose(Some(&project))?;
+    let client = server.client(&choice.url)?;
+    let remote = RemoteState::read(&client)?;
+    let desired = desired_state(&checked);
+    Ok(Some(compute_plan(PlanInput {
+        desired: &desired,
+        remote: &remote,
+        scope: &scope,
+        prune,
+        server: &client.base_url(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    })))
+}
+
+/// The plan in the chosen format.
+pub fn render(plan: &Plan, output: Output) -> String {
+    match output.format {
+        Format::Json => render_plan_json(plan),
+        Format::Markdown => render_plan_markdown(plan),
+        Format::Human | Format::Github | Format::Sarif => render_plan_human(
+            plan,
+            HumanPlanOptions {
+                color: output.color_stdout,
+            },
+        ),
+    }
+}
+
+/// Writes the plan as JSON through a temporary file and a rename, so a reader never sees half
+/// a plan.
+fn write_plan(path: &Path, plan: &Plan) -> Result<(), CliError> {
+    let write_error = |source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, render_plan_json(plan)).map_err(write_error)?;
+    std::fs::rename(&temporary, path).map_err(write_error)
+}
