@@ -96,24 +96,27 @@ impl Output {
         );
     }
 
-    /// Prints the warnings of a check that another document on stdout follows (a plan): on
-    /// stderr, in the human format whatever `--format` says, so that stdout stays one
-    /// parseable document.
-    pub fn side_diagnostics(&self, checked: &Checked) {
-        let text = render_human(
-            &checked.diagnostics,
-            &checked.sources,
-            &HumanOptions {
-                color: self.color,
-                width: terminal_width(),
-            },
-        );
-        eprint_text(&text);
-        let mut summary = summary_line(&checked.diagnostics, checked.files_checked);
-        if checked.suppressed > 0 {
-            summary.push_str(&format!(" ({} suppressed)", checked.suppressed));
+    /// Prints the diagnostics of a command whose standard output carries another document
+    /// (`plan`, `apply`): on stderr in the human form, so that stdout holds exactly one JSON or
+    /// markdown document; GitHub annotations, which are lines of their own, stay on stdout.
+    pub fn side_report(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+    ) {
+        if diagnostics.is_empty() {
+            return;
         }
-        eprint_text(&format!("{summary}\n"));
+        let side = Output {
+            format: if self.format == Format::Github {
+                Format::Github
+            } else {
+                Format::Human
+            },
+            ..*self
+        };
+        side.diagnostics(diagnostics, sources, files_checked);
     }
 
     /// Prints the diagnostics and, for the human format, the summary line.

@@ -718,3 +718,50 @@ fn every_corpus_definition_imported_and_applied_plans_no_change() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn json_output_is_one_document_even_with_warnings() {
+    let server = server(ServerConfig::default());
+    // No ownerEmail: a warning, which must not reach stdout in front of the JSON document.
+    let dir = project(&[(
+        "workflows/w.yaml",
+        "workflow: w\nversion: 1\ntasks:\n  - ref: a\n    noop: {}\n",
+    )]);
+    let plan = run(
+        dir.path(),
+        &server,
+        &["plan", "--format", "json", "workflows"],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let document: Value = serde_json::from_str(&plan.stdout).expect("one JSON document");
+    assert_eq!(document["summary"]["add"], 1);
+    assert!(plan.stderr.contains("CA314"), "{}", plan.stderr);
+    let apply = run(
+        dir.path(),
+        &server,
+        &["apply", "--format", "json", "--auto-approve", "workflows"],
+    );
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    let document: Value = serde_json::from_str(&apply.stdout).expect("one JSON document");
+    assert_eq!(document["complete"], true);
+    assert_eq!(document["applied"]["added"], 1);
+    assert_eq!(document["outcomes"][0]["status"], "applied");
+    assert_eq!(document["outcomes"][0]["resource"]["name"], "w");
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas/apply.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&document), "{document:#}");
+    // Nothing left to apply: still one document.
+    let again = run(
+        dir.path(),
+        &server,
+        &["apply", "--format", "json", "--auto-approve", "workflows"],
+    );
+    let document: Value = serde_json::from_str(&again.stdout).expect("one JSON document");
+    assert_eq!(document["applied"]["planned"], 0);
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use conductor_diagnostics::{Code, Diagnostic};
 use conductor_plan::apply::{ApplyOptions, ApplyReport, Status, apply_plan, running_executions};
+use conductor_plan::render::apply_report::{render_apply_human, render_apply_json};
 use conductor_plan::{Action, Kind, PLAN_FORMAT_VERSION, Plan, RemoteState, moved_since};
 use conductor_source::yaml::parse_yaml;
 use conductor_source::{SourceFile, SourceMap};
@@ -13,7 +14,7 @@ use conductor_source::{SourceFile, SourceMap};
 use super::remote::ServerArgs;
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Output, eprint_text, print_text};
+use crate::output::{Format, Output, eprint_text, print_text};
 
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
@@ -91,7 +92,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 eprint_text(&message);
                 return Ok(Exit::InputErrors);
             }
-            print_text(&super::plan::render(&plan, output));
+            show_plan(&plan, output);
             (plan, client)
         }
         None => {
@@ -99,7 +100,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             else {
                 return Ok(Exit::InputErrors);
             };
-            print_text(&super::plan::render(&plan, output));
+            show_plan(&plan, output);
             let choice_url = plan.server.clone();
             let client = args.server.client(&choice_url)?;
             if plan.has_changes() && !confirmed(args, &plan)? {
@@ -109,6 +110,9 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         }
     };
     if !plan.has_changes() {
+        if output.format == Format::Json {
+            print_text(&render_apply_json(&plan, &ApplyReport::default()));
+        }
         eprint_text("Nothing to apply.\n");
         return Ok(Exit::Success);
     }
@@ -132,11 +136,13 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         return Ok(Exit::InputErrors);
     }
     let report = apply_plan(&client, &plan, ApplyOptions::default());
-    print_text(&report_text(&report));
-    let diagnostics = rejection_diagnostics(&report);
-    if !diagnostics.0.is_empty() {
-        output.diagnostics(&diagnostics.0, &diagnostics.1, diagnostics.1.len());
+    if output.format == Format::Json {
+        print_text(&render_apply_json(&plan, &report));
+    } else {
+        print_text(&render_apply_human(&report));
     }
+    let diagnostics = rejection_diagnostics(&report);
+    output.side_report(&diagnostics.0, &diagnostics.1, diagnostics.1.len());
     if let Some(error) = report.error {
         if diagnostics.0.is_empty() || !matches!(error.status(), Some(400)) {
             return Err(error.into());
@@ -148,6 +154,22 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
     } else {
         Exit::InputErrors
     })
+}
+
+/// Shows the plan before applying it: in the chosen format, except that with `--format json`
+/// stdout carries only the final apply document, so the plan goes to stderr as text.
+fn show_plan(plan: &Plan, output: Output) {
+    if output.format == Format::Json {
+        eprint_text(&super::plan::render(
+            plan,
+            Output {
+                format: Format::Human,
+                ..output
+            },
+        ));
+    } else {
+        print_text(&super::plan::render(plan, output));
+    }
 }
 
 /// Asks on the terminal; refuses without one.
@@ -197,48 +219,6 @@ fn read_plan(path: &Path) -> Result<Plan, CliError> {
         )));
     }
     serde_json::from_value(value).map_err(|error| problem(format!("not a plan: {error}")))
-}
-
-/// Each change and what became of it, then a closing line.
-fn report_text(report: &ApplyReport) -> String {
-    let mut out = String::from("\n");
-    for outcome in &report.outcomes {
-        let status = match &outcome.status {
-            Status::Applied => match outcome.action {
-                Action::Create => "created".to_owned(),
-                Action::Update => "updated".to_owned(),
-                Action::Delete => "deleted".to_owned(),
-            },
-            Status::AlreadyAbsent => "already deleted".to_owned(),
-            Status::Rejected(messages) => {
-                format!("rejected by the server: {}", messages.join("; "))
-            }
-            Status::Unknown(reason) => {
-                format!("failed, may or may not have been applied: {reason}")
-            }
-            Status::NotAttempted => "not applied".to_owned(),
-        };
-        out.push_str(&format!(
-            "  {} {}: {status}\n",
-            outcome.action.symbol(),
-            outcome.resource
-        ));
-    }
-    let added = report.applied(Action::Create);
-    let changed = report.applied(Action::Update);
-    let destroyed = report.applied(Action::Delete);
-    if report.complete() {
-        out.push_str(&format!(
-            "\nApply complete: {added} added, {changed} changed, {destroyed} destroyed.\n"
-        ));
-    } else {
-        let done = added + changed + destroyed;
-        out.push_str(&format!(
-            "\nApply stopped: {done} of {} changes applied ({added} added, {changed} changed, {destroyed} destroyed). Fix the cause and run apply again: it continues from here.\n",
-            report.outcomes.len()
-        ));
-    }
-    out
 }
 
 /// CA701 for each definition the server rejected, at its YAML document when the file can be

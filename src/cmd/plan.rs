@@ -80,18 +80,18 @@ pub fn make_plan(
     output: Output,
 ) -> Result<Option<Plan>, CliError> {
     let (project, checked) = super::load_definitions(paths)?;
+    output.side_report(
+        &checked.diagnostics,
+        &checked.sources,
+        checked.files_checked,
+    );
     if checked
         .diagnostics
         .iter()
         .any(|diagnostic| diagnostic.severity() == Severity::Error)
     {
-        output.checked(&checked);
         eprint_text("nothing was planned: fix the errors above first\n");
         return Ok(None);
-    }
-    // Warnings go to stderr: stdout is the plan, one document in every format.
-    if !checked.diagnostics.is_empty() {
-        output.side_diagnostics(&checked);
     }
     let scope = prune_scope(&project)?;
     let choice = server.choose(Some(&project))?;

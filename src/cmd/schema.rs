@@ -16,6 +16,8 @@ use crate::output::eprint_text;
   conductor.schema.json         compiled Conductor JSON (WorkflowDef or TaskDef)
   diagnostics.schema.json       the output of `check --format json`
   project.schema.json           the project file, conductor-apply.yaml
+  plan.schema.json              the output of `plan --format json` and `plan --out`
+  apply.schema.json             the output of `apply --format json`
   plan.schema.json              the plan of `plan --format json` and `plan --out`
 
 Editors validate and complete YAML with the first one when a file starts with
@@ -49,6 +51,10 @@ pub fn schema_files() -> Vec<(&'static str, String)> {
         ),
         ("project.schema.json", project.into()),
         ("plan.schema.json", conductor_plan::plan_schema()),
+        (
+            "apply.schema.json",
+            conductor_plan::render::apply_report::apply_schema(),
+        ),
     ];
     files
         .into_iter()

@@ -58,7 +58,7 @@ pub struct Outcome {
 }
 
 /// The account of an apply.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ApplyReport {
     /// Every change of the plan, in plan order.
     pub outcomes: Vec<Outcome>,

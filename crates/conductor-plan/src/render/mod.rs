@@ -1,7 +1,8 @@
-//! Three views of one [`Plan`](crate::Plan): human text, JSON and markdown. Pure functions
-//! from the plan to a string; they decide how, never what (style.md §9). Nothing else in this
-//! crate calls them.
+//! Three views of one [`Plan`](crate::Plan): human text, JSON and markdown, and two of an
+//! apply's outcome. Pure functions from data to a string; they decide how, never what
+//! (style.md §9). Nothing else in this crate calls them.
 
+pub mod apply_report;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -52,13 +53,10 @@ pub(crate) fn field_line(field: &FieldChange) -> String {
 /// A task is described by its type and name; anything else as short JSON.
 fn described(value: Option<&Value>) -> String {
     if let Some(task) = value
-        && let (Some(reference), Some(name)) = (
-            task.get("taskReferenceName").and_then(Value::as_str),
-            task.get("name").and_then(Value::as_str),
-        )
+        && task.get("taskReferenceName").is_some()
+        && let Some(name) = task.get("name").and_then(Value::as_str)
     {
         let task_type = task.get("type").and_then(Value::as_str).unwrap_or("SIMPLE");
-        let _ = reference;
         return format!("{task_type} task `{name}`");
     }
     short(value)
