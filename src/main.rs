@@ -48,6 +48,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Write the JSON Schemas (regenerates `schemas/`).
     Schema(cmd::schema::SchemaArgs),
+    /// Write Markdown docs: the workflow catalogue with flowcharts, and the DSL reference.
+    Docs(cmd::docs::DocsArgs),
     /// Explain a diagnostic code.
     Explain(cmd::explain::ExplainArgs),
     /// Show what `apply` would change on a Conductor server (never writes).
@@ -68,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Compile(args) => cmd::compile::run(args, output),
         Command::Import(args) => cmd::import::run(args, output),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Docs(args) => cmd::docs::run(args, output),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Plan(args) => cmd::plan::run(args, output),
         Command::Apply(args) => cmd::apply::run(args, output),

@@ -177,6 +177,53 @@ mod tests {
     }
 
     #[test]
+    fn every_dsl_property_has_an_example() {
+        // dsl.md principle 7: every field has a description and an example. A property whose
+        // type is an enumeration or a boolean shows its values instead.
+        let schema = dsl_schema();
+        let definitions = schema["$defs"].as_object().expect("$defs");
+        let shows_values = |property: &Value| {
+            if property.get("examples").is_some() || property.get("type") == Some(&json!("boolean"))
+            {
+                return true;
+            }
+            let Some(target) = property
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.rsplit('/').next())
+                .and_then(|name| definitions.get(name))
+            else {
+                return false;
+            };
+            target.get("examples").is_some()
+                || target.get("enum").is_some()
+                || target
+                    .get("oneOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|branches| {
+                        branches.iter().all(|branch| branch.get("const").is_some())
+                    })
+        };
+        let mut missing = Vec::new();
+        for (name, definition) in definitions {
+            for (property_name, property) in definition
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if !shows_values(property) {
+                    missing.push(format!("{name}.{property_name}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "properties without an example: {missing:#?}"
+        );
+    }
+
+    #[test]
     fn every_property_has_a_description() {
         fn walk(value: &Value, path: &str, missing: &mut Vec<String>) {
             if let Some(properties) = value.get("properties").and_then(Value::as_object) {

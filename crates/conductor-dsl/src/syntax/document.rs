@@ -108,6 +108,7 @@ pub struct WorkflowDocument {
     /// Definition format version (`schemaVersion`); the server supports only 2, its default.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 2, max = 2))]
+    #[schemars(example = 2)]
     pub schema_version: Option<i32>,
     /// Execution time limit (`timeoutSeconds`); 0 means none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,12 +127,14 @@ pub struct WorkflowDocument {
     pub failure_workflow: Option<String>,
     /// Version of the failure workflow; latest when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = 2)]
     pub failure_workflow_version: Option<i32>,
     /// Whether the server publishes status changes of executions. Server default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_status_listener_enabled: Option<bool>,
     /// Where status changes are published.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"kafka:workflow-status")]
     pub workflow_status_listener_sink: Option<String>,
     /// Names of the workflow's inputs (`inputParameters`); checks use them to catch
     /// misspelled `${workflow.input.<name>}`.
@@ -148,6 +151,7 @@ pub struct WorkflowDocument {
     pub variables: Option<JsonMap>,
     /// The tasks, run in order. At least one.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!([{"ref": "charge", "task": "charge_card"}]))]
     pub tasks: Vec<Task>,
     /// The workflow's output (`outputParameters`), resolved with `${...}` when it completes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,21 +159,26 @@ pub struct WorkflowDocument {
     pub output: Option<JsonMap>,
     /// Schema of the input (stored by the OSS server, not enforced).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"name": "order_input", "type": "JSON"}))]
     pub input_schema: Option<SchemaRef>,
     /// Schema of the output (stored by the OSS server, not enforced).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"name": "order_output", "type": "JSON"}))]
     pub output_schema: Option<SchemaRef>,
     /// Whether the schemas are enforced. Server default `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_schema: Option<bool>,
     /// Rate limit settings (stored by the OSS server, not enforced).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"rateLimitKey": "${workflow.input.customerId}", "concurrentExecLimit": 2}))]
     pub rate_limit_config: Option<WorkflowRateLimit>,
     /// Result cache settings (stored by the OSS server, not used).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"key": "${workflow.input.orderId}", "ttl": "10m"}))]
     pub cache_config: Option<Cache>,
     /// Input or output fields masked in the UI.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!(["cardNumber"]))]
     pub masked_fields: Option<Vec<String>>,
     /// Free-form metadata. conductor-apply adds its ownership stamp here when applying.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -251,27 +260,34 @@ macro_rules! task_def_struct {
             pub output_keys: Option<Vec<String>>,
             /// Default input values, merged under each task's input.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"currency": "EUR"}))]
             pub input_template: Option<JsonMap>,
             /// Runtime metadata keys.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!(["region"]))]
             pub runtime_metadata: Option<Vec<String>>,
             /// Isolation group of the workers.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = &"payments-workers")]
             pub isolation_group_id: Option<String>,
             /// Execution namespace of the workers.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = &"payments")]
             pub execution_name_space: Option<String>,
             /// Base type.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = &"worker")]
             pub base_type: Option<String>,
             /// Whether status changes are published. Server default `true`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub task_status_listener_enabled: Option<bool>,
             /// Schema of the input.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"name": "charge_input", "type": "JSON"}))]
             pub input_schema: Option<SchemaRef>,
             /// Schema of the output.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"name": "charge_output", "type": "JSON"}))]
             pub output_schema: Option<SchemaRef>,
             /// Whether the schemas are enforced. Server default `false`.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,6 +312,7 @@ task_def_struct! {
     pub struct EmbeddedTaskDef {
         /// The definition's name; defaults to the task's name.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"charge_card_slow")]
         pub name: Option<String>,
     }
 }

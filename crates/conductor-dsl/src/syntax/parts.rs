@@ -165,6 +165,7 @@ pub struct DoWhile {
     pub keep_last_n: Option<u32>,
     /// The loop body. Reference names get the suffix `__<iteration>` at run time.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!([{"ref": "check", "task": "check_carrier"}]))]
     pub tasks: Vec<Task>,
 }
 
@@ -184,6 +185,7 @@ pub struct SubWorkflow {
     /// An inline workflow definition (a workflow document), or a `${...}` expression resolving
     /// to one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"workflow": "inline_child", "tasks": [{"ref": "step", "noop": {}}]}))]
     pub definition: Option<InlineDefinition>,
     /// Task-to-domain mapping of the child.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +200,7 @@ pub struct SubWorkflow {
     pub idempotency_strategy: Option<IdempotencyStrategy>,
     /// Priority of the child (0–99, or a `${...}` expression); inherited when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = 10)]
     pub priority: Option<IntOrExpression>,
 }
 
@@ -242,18 +245,22 @@ pub struct StartWorkflowRequest {
     pub correlation_id: Option<String>,
     /// Task-to-domain mapping; the parent's when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"*": "blue"}))]
     pub task_to_domain: Option<JsonMap>,
     /// Priority, 0–99.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = 10)]
     pub priority: Option<IntOrExpression>,
     /// Idempotency key.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"${workflow.input.orderId}")]
     pub idempotency_key: Option<String>,
     /// What happens when an execution with the same idempotency key exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_strategy: Option<IdempotencyStrategy>,
     /// An inline definition of the workflow to start.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"workflow": "one_off", "tasks": [{"ref": "step", "noop": {}}]}))]
     pub workflow_def: Option<Box<WorkflowDocument>>,
 }
 
@@ -375,12 +382,15 @@ pub struct KafkaRequest {
     pub key_serializer: Option<String>,
     /// Message headers.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"source": "conductor"}))]
     pub headers: Option<JsonMap>,
     /// Request timeout in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = 5000)]
     pub request_timeout_ms: Option<IntOrExpression>,
     /// Maximum blocking time in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = 5000)]
     pub max_block_ms: Option<IntOrExpression>,
 }
 
@@ -442,9 +452,11 @@ pub struct SchemaRef {
     pub schema_type: SchemaType,
     /// The schema itself, inline.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"type": "object", "required": ["orderId"]}))]
     pub data: Option<JsonMap>,
     /// A reference to the schema elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"https://schemas.example.com/order.json")]
     pub external_ref: Option<String>,
 }
 
@@ -490,6 +502,7 @@ pub struct StateChangeEvent {
     pub event_type: String,
     /// The payload; may contain `${...}`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}"}))]
     pub payload: Option<JsonMap>,
 }
 

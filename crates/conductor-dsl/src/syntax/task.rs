@@ -108,19 +108,24 @@ macro_rules! task_form {
             /// A task definition embedded in the workflow, taking priority over the registered
             /// one of the same name.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"retry": {"count": 5}, "timeout": "2m", "responseTimeout": "1m"}))]
             pub task_definition: Option<Box<EmbeddedTaskDef>>,
             /// Events published on status changes (stored by the server; no OSS component
             /// publishes them).
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"onFailed": [{"type": "order_events", "payload": {"orderId": "${workflow.input.orderId}"}}]}))]
             pub on_state_change: Option<StateChangeEvents>,
             /// Result cache settings (stored by the server, not used).
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"key": "order-${workflow.input.orderId}", "ttl": "1h"}))]
             pub cache_config: Option<Cache>,
             /// Editor or integration metadata.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = serde_json::json!({"owner": "team-orders"}))]
             pub metadata: Option<JsonMap>,
             /// Stored by the server; no OSS component reads it.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[schemars(example = &"COMPLETED")]
             pub join_status: Option<String>,
         }
 
@@ -167,11 +172,14 @@ task_form! {
     pub struct HttpTask {
         /// The task's name (`name`), a label for system tasks. Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"notify_customer")]
         pub name: Option<String>,
         /// The request.
+        #[schemars(example = serde_json::json!({"uri": "https://api.example.com/orders/${workflow.input.orderId}", "method": "GET"}))]
         pub http: HttpRequest,
         /// Further input keys (`inputParameters`) besides the request.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"audit": true}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -182,8 +190,10 @@ task_form! {
     pub struct InlineTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"compute_total")]
         pub name: Option<String>,
         /// The script and its evaluator.
+        #[schemars(example = serde_json::json!({"evaluatorType": "graaljs", "expression": "$.price * $.quantity"}))]
         pub inline: InlineScript,
         /// The script's bindings (`inputParameters`), read as `$.<key>`.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +208,7 @@ task_form! {
     pub struct JqTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"summarise_items")]
         pub name: Option<String>,
         /// The jq program (`inputParameters.queryExpression`); `.` is the task's input.
         #[schemars(example = &"{ total: [.items[].price] | add }")]
@@ -214,6 +225,7 @@ task_form! {
     pub struct SwitchTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"route_by_speed")]
         pub name: Option<String>,
         /// What to switch on: a value (usually `${...}`; compiled to a `value-param` switch on
         /// the input key `switchCaseValue`), or `{evaluatorType, expression}`.
@@ -221,12 +233,15 @@ task_form! {
         pub switch: SwitchOn,
         /// The tasks of each case (`decisionCases`), keyed by the value, as a string, that
         /// selects it. At least one case.
+        #[schemars(example = serde_json::json!({"express": [{"ref": "ship_express", "task": "ship"}]}))]
         pub cases: IndexMap<String, Vec<Task>>,
         /// The tasks run when no case matches (`defaultCase`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!([{"ref": "ship_standard", "task": "ship"}]))]
         pub default: Option<Vec<Task>>,
         /// The switch's input (`inputParameters`), read by script evaluators as `$`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"amount": "${workflow.input.amount}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -237,11 +252,14 @@ task_form! {
     pub struct ForkTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"parallel_checks")]
         pub name: Option<String>,
         /// The branches (`forkTasks`), each a non-empty list of tasks.
+        #[schemars(example = serde_json::json!([[{"ref": "fraud", "task": "fraud_check"}], [{"ref": "stock", "task": "stock_check"}]]))]
         pub fork: Vec<Vec<Task>>,
         /// The task's input (`inputParameters`); the server ignores it.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -252,11 +270,14 @@ task_form! {
     pub struct DynamicForkTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"pack_items")]
         pub name: Option<String>,
         /// Where the branches come from.
+        #[schemars(example = serde_json::json!({"tasks": "${prepare.output.tasks}", "inputs": "${prepare.output.inputs}"}))]
         pub dynamic_fork: DynamicFork,
         /// The task's input (`inputParameters`), holding the keys named by the raw form.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"work": "${prepare.output.tasks}", "workInputs": "${prepare.output.inputs}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -267,6 +288,7 @@ task_form! {
     pub struct JoinTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"checks_done")]
         pub name: Option<String>,
         /// The reference names waited for (`joinOn`), usually the last task of each branch.
         #[schemars(example = serde_json::json!(["fraud_check", "stock_check"]))]
@@ -276,6 +298,7 @@ task_form! {
         pub join_mode: Option<JoinMode>,
         /// The task's input (`inputParameters`); the server ignores it.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -285,14 +308,18 @@ task_form! {
     pub struct ExclusiveJoinTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"either_branch")]
         pub name: Option<String>,
         /// The reference names of which the first to finish is taken (`joinOn`).
+        #[schemars(example = serde_json::json!(["ship_express", "ship_standard"]))]
         pub exclusive_join: Vec<String>,
         /// Reference names tried when none of `exclusiveJoin` ran.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!(["ship_standard"]))]
         pub default_exclusive_join_task: Option<Vec<String>>,
         /// The task's input (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -302,11 +329,14 @@ task_form! {
     pub struct DoWhileTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"poll_carrier")]
         pub name: Option<String>,
         /// The loop.
+        #[schemars(example = serde_json::json!({"condition": "$.poll['iteration'] < 5", "tasks": [{"ref": "check", "task": "check_carrier"}]}))]
         pub do_while: DoWhile,
         /// The loop's input (`inputParameters`), readable by the condition as `$.<key>`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"max": 5}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -317,11 +347,14 @@ task_form! {
     pub struct SubWorkflowTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"charge_payment")]
         pub name: Option<String>,
         /// The child workflow (`subWorkflowParam`).
+        #[schemars(example = serde_json::json!({"name": "charge_card", "version": 2}))]
         pub sub_workflow: SubWorkflow,
         /// The child's input (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -332,11 +365,14 @@ task_form! {
     pub struct StartWorkflowTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"kick_off_report")]
         pub name: Option<String>,
         /// The start request (`inputParameters.startWorkflow`).
+        #[schemars(example = serde_json::json!({"name": "monthly_report", "input": {"month": "${workflow.input.month}"}}))]
         pub start_workflow: StartWorkflow,
         /// Further input keys (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"requestedBy": "${workflow.workflowId}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -346,6 +382,7 @@ task_form! {
     pub struct EventTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"announce_order")]
         pub name: Option<String>,
         /// Where to publish (`sink`): `conductor`, `conductor:<queue>`, `sqs:<queue>`,
         /// `kafka:<topic>`, `nats:<subject>`, `amqp:<queue>`; may contain `${...}`.
@@ -353,6 +390,7 @@ task_form! {
         pub event: String,
         /// The payload (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}", "status": "created"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -362,11 +400,13 @@ task_form! {
     pub struct WaitTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"cool_down")]
         pub name: Option<String>,
         /// What to wait for.
         pub wait: WaitFor,
         /// Further input keys (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"reason": "cool down"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -376,11 +416,14 @@ task_form! {
     pub struct HumanTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"manager_approval")]
         pub name: Option<String>,
         /// No settings: write `human: {}`.
+        #[schemars(example = serde_json::json!({}))]
         pub human: Empty,
         /// The task's input (`inputParameters`), shown to the person.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -390,6 +433,7 @@ task_form! {
     pub struct SetVariableTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"remember_attempts")]
         pub name: Option<String>,
         /// The variables to set (`inputParameters`); each key replaces that variable.
         #[schemars(example = serde_json::json!({"attempts": "${check.output.attempts}"}))]
@@ -402,11 +446,14 @@ task_form! {
     pub struct TerminateTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"stop")]
         pub name: Option<String>,
         /// The final status, reason and output.
+        #[schemars(example = serde_json::json!({"status": "COMPLETED", "reason": "nothing to do"}))]
         pub terminate: Terminate,
         /// Further input keys (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -417,6 +464,7 @@ task_form! {
     pub struct DynamicTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"send_receipt")]
         pub name: Option<String>,
         /// The task name (usually `${...}`; compiled to the input key `taskToExecute`), or
         /// `{dynamicTaskNameParam: <input key>}`.
@@ -424,6 +472,7 @@ task_form! {
         pub dynamic: DynamicTaskName,
         /// The task's input (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"orderId": "${workflow.input.orderId}"}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -433,11 +482,14 @@ task_form! {
     pub struct KafkaTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"publish_account")]
         pub name: Option<String>,
         /// The message (`inputParameters.kafka_request`).
+        #[schemars(example = serde_json::json!({"bootStrapServers": "kafka-1:9092", "topic": "accounts", "value": {"accountId": "${workflow.input.accountId}"}}))]
         pub kafka: KafkaRequest,
         /// Further input keys (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"audit": true}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -447,11 +499,14 @@ task_form! {
     pub struct NoopTask {
         /// The task's name (`name`). Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"nothing")]
         pub name: Option<String>,
         /// No settings: write `noop: {}`.
+        #[schemars(example = serde_json::json!({}))]
         pub noop: Empty,
         /// The task's input (`inputParameters`); the server ignores it.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({}))]
         pub input: Option<JsonMap>,
     }
 }
@@ -467,66 +522,87 @@ task_form! {
         pub task_type: String,
         /// The task's name (`name`): for custom types, the task definition. Defaults to `ref`.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"answer_question")]
         pub name: Option<String>,
         /// The task's input (`inputParameters`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"llmProvider": "openai", "model": "gpt-4o", "prompt": "${workflow.input.question}"}))]
         pub input: Option<JsonMap>,
         /// DYNAMIC: the input key naming the task to run.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"taskToRun")]
         pub dynamic_task_name_param: Option<String>,
         /// DECISION: the input key whose value selects the case.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"outcome")]
         pub case_value_param: Option<String>,
         /// DECISION: a JavaScript expression selecting the case.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"$.amount > 100 ? 'big' : 'small'")]
         pub case_expression: Option<String>,
         /// Not read by the server (LAMBDA reads `input.scriptExpression`).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"return $.a + 1;")]
         pub script_expression: Option<String>,
         /// SWITCH/DECISION: the tasks of each case.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"ok": [{"ref": "fine", "noop": {}}]}))]
         pub decision_cases: Option<IndexMap<String, Vec<Task>>>,
         /// SWITCH/DECISION: the tasks run when no case matches.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!([{"ref": "not_fine", "noop": {}}]))]
         pub default_case: Option<Vec<Task>>,
         /// FORK_JOIN_DYNAMIC (legacy): the input key holding the dynamic tasks.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"dynamicTasks")]
         pub dynamic_fork_join_tasks_param: Option<String>,
         /// FORK_JOIN_DYNAMIC: the input key holding the tasks to fork.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"dynamicTasks")]
         pub dynamic_fork_tasks_param: Option<String>,
         /// FORK_JOIN_DYNAMIC: the input key holding each forked task's input.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"dynamicTasksInput")]
         pub dynamic_fork_tasks_input_param_name: Option<String>,
         /// FORK_JOIN: the branches. No JOIN is generated after a generic fork.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!([[{"ref": "a", "noop": {}}], [{"ref": "b", "noop": {}}]]))]
         pub fork_tasks: Option<Vec<Vec<Task>>>,
         /// SUB_WORKFLOW: the child workflow.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!({"name": "child", "version": 1}))]
         pub sub_workflow_param: Option<SubWorkflow>,
         /// JOIN/EXCLUSIVE_JOIN: the reference names waited for.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!(["a", "b"]))]
         pub join_on: Option<Vec<String>>,
         /// EVENT: where to publish.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"sqs:order-events")]
         pub sink: Option<String>,
         /// EXCLUSIVE_JOIN: reference names tried when none of `joinOn` ran.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!(["fallback"]))]
         pub default_exclusive_join_task: Option<Vec<String>>,
         /// DO_WHILE: the condition.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"$.loop['iteration'] < 3")]
         pub loop_condition: Option<String>,
         /// DO_WHILE: the body.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = serde_json::json!([{"ref": "step", "noop": {}}]))]
         pub loop_over: Option<Vec<Task>>,
         /// DO_WHILE: a `${...}` expression resolving to the list to iterate.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"${workflow.input.items}")]
         pub items: Option<String>,
         /// SWITCH: the evaluator (ignored by the server on DO_WHILE and JOIN).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"value-param")]
         pub evaluator_type: Option<String>,
         /// SWITCH: the expression (ignored by the server on DO_WHILE and JOIN).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(example = &"mode")]
         pub expression: Option<String>,
         /// JOIN: `SYNC` evaluates without backoff.
         #[serde(skip_serializing_if = "Option::is_none")]
