@@ -1,12 +1,31 @@
 //! Checks on compiled definitions: the server's registration rules (contract §4.2), the
-//! run-time traps a compiler can see (§4.3), and the `${...}` and script rules.
+//! run-time traps a compiler can see (§4.3), every `${...}` expression resolved against the
+//! workflow's data flow (§6), the scripts (§6.12) and the references between definitions.
 //!
 //! [`check_project`] runs every rule over a project's compiled workflows and task definitions
 //! and returns diagnostics that point at the YAML each problem came from, through the
 //! provenance recorded by lowering. Rules live in `rules/`, one file per code, each opening with
-//! the constructor of its diagnostic.
+//! the constructor of its diagnostic. The expression checker is built from [`expr`] (finding
+//! `${...}` in a string and parsing its Jayway JSONPath, every segment with its range),
+//! [`scope`] (what has run where: sequence, SWITCH cases, FORK branches, DO_WHILE bodies) and
+//! [`shape`] (the output keys a task is known to produce); [`script`] and [`jq`] parse
+//! JavaScript and jq.
 //!
-//! Does no I/O and cannot fail: problems are returned as diagnostics.
+//! ```
+//! use conductor_check::expr::{Body, expressions_in};
+//!
+//! let text = "Hello ${greet.ouput.name}!";
+//! let found = expressions_in(text);
+//! let Body::Path(path) = &found.expressions[0].body else { unreachable!() };
+//! let names: Vec<&str> = path.leading_names().map(|(name, _)| name).collect();
+//! assert_eq!(names, ["greet", "ouput", "name"]);
+//! // Each segment keeps its byte range in the string, for an exact underline.
+//! let (_, range) = path.leading_names().nth(1).unwrap();
+//! assert_eq!(&text[range.clone()], "ouput");
+//! ```
+//!
+//! Does no I/O and cannot fail: problems are returned as diagnostics. It knows nothing of
+//! HTTP or rendering; what exists only on a server is left to `plan`.
 
 pub mod context;
 pub mod expr;
