@@ -79,11 +79,15 @@ fn allowed_by_comment(file: &SourceFile, offset: usize, code: Code) -> bool {
 
 /// The codes named by an allow comment in `line`, if it has one.
 pub fn allow_comment_codes(line: &str) -> impl Iterator<Item = Code> + '_ {
+    // The marker must open a comment: `#`, optional spaces, the marker. Searching for the
+    // marker rather than the first `#` keeps a `#` inside a quoted value from hiding it.
     let names = line
-        .find('#')
-        .and_then(|hash| line.get(hash + 1..))
-        .map(str::trim_start)
-        .and_then(|comment| comment.strip_prefix(ALLOW_MARKER))
+        .match_indices(ALLOW_MARKER)
+        .find(|(at, _)| {
+            line.get(..*at)
+                .is_some_and(|before| before.trim_end().ends_with('#'))
+        })
+        .and_then(|(at, _)| line.get(at + ALLOW_MARKER.len()..))
         .unwrap_or_default();
     names
         .split(|c: char| c == ',' || c.is_whitespace())
@@ -122,6 +126,10 @@ mod tests {
         assert_eq!(run(interrupted, Code::ReferenceIntoBranch, 3, &[]), 0);
         let trailing = "x: 2  # conductor-apply: allow CA406\nb: 1\n";
         assert_eq!(run(trailing, Code::ReferenceIntoBranch, 2, &[]), 1);
+        let hash_in_value = "x: \"a#b\"  # conductor-apply: allow CA406\nb: 1\n";
+        assert_eq!(run(hash_in_value, Code::ReferenceIntoBranch, 2, &[]), 1);
+        let not_a_comment = "x: \"conductor-apply: allow CA406\"\nb: 1\n";
+        assert_eq!(run(not_a_comment, Code::ReferenceIntoBranch, 2, &[]), 0);
     }
 
     #[test]
