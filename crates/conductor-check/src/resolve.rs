@@ -31,6 +31,8 @@ pub(crate) struct Site<'s> {
     pub text: &'s str,
     /// Where the string is resolved.
     pub user: UseSite<'s>,
+    /// The task whose field the string is (none for the workflow's output).
+    pub user_task: Option<&'s WorkflowTask>,
     /// For a script that is an input value (an INLINE `expression`), its lexical scan.
     pub script: Option<&'s ScriptScan>,
 }
@@ -65,6 +67,7 @@ pub(crate) fn check_expressions(
                 pointer,
                 text,
                 user,
+                user_task: Some(task),
                 script,
             };
             check_string(&resolved, registration_reported, out);
@@ -110,6 +113,7 @@ pub(crate) fn check_expressions(
                     pointer,
                     text,
                     user: UseSite::WorkflowOutput,
+                    user_task: None,
                     script: None,
                 };
                 check_string(&resolved, registration_reported, out);
@@ -277,6 +281,9 @@ fn check_path(
         return;
     }
     if path.segments.len() == 1 && is_environment_name(root) {
+        if root == "CPEWF_TASK_ID" {
+            rules::unresolved_task_id::check(site, expression, out);
+        }
         return;
     }
     let Some(producer) = site.flow.site(root) else {

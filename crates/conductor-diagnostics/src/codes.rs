@@ -695,6 +695,13 @@ catalogue! {
         severity: Warning,
         summary: "a `${` has no closing `}`",
     },
+    UnresolvedTaskId => {
+        code: "CA412",
+        name: "unresolved-task-id",
+        stage: Expression,
+        severity: Warning,
+        summary: "`${CPEWF_TASK_ID}` is used where the server leaves it as literal text",
+    },
     // CA5xx: script. JavaScript and jq programs.
     JavascriptSyntaxError => {
         code: "CA501",

@@ -37,6 +37,7 @@ pub(crate) mod unknown_task_field;
 pub(crate) mod unknown_task_reference;
 pub(crate) mod unknown_workflow_field;
 pub(crate) mod unknown_workflow_reference;
+pub(crate) mod unresolved_task_id;
 pub(crate) mod unterminated_expression;
 pub(crate) mod unusual_reference_name_characters;
 
