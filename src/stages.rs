@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, check_project};
-use conductor_diagnostics::{Code, Diagnostic, sort_diagnostics};
+use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
@@ -25,6 +25,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many definition files were checked.
     pub files_checked: usize,
+    /// How many diagnostics allow comments or the project's `allow` list suppressed.
+    pub suppressed: usize,
 }
 
 /// Why definitions could not be loaded.
@@ -77,11 +79,13 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
         .collect())
 }
 
-/// Reads, parses, lowers and checks the files.
+/// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
+/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`).
 pub fn check_files(
     files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
+    allowed: &[Code],
 ) -> Result<Checked, StageError> {
     let mut ids = Vec::with_capacity(files.len());
     for path in files {
@@ -105,12 +109,17 @@ pub fn check_files(
     diagnostics.extend(check_project(&CheckedProject::new(
         &sources, &documents, &compiled,
     )));
+    let Suppressed {
+        kept: mut diagnostics,
+        suppressed,
+    } = suppress(diagnostics, &sources, allowed);
     sort_diagnostics(&mut diagnostics);
     Ok(Checked {
         sources,
         compiled,
         diagnostics,
         files_checked: ids.len(),
+        suppressed,
     })
 }
 
