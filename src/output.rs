@@ -9,6 +9,8 @@ use conductor_diagnostics::{
 };
 use conductor_source::SourceMap;
 
+use crate::stages::Checked;
+
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -83,6 +85,17 @@ impl Output {
         }
     }
 
+    /// Prints the diagnostics of a check and, for the human format, the summary line, which
+    /// also says how many were suppressed by allow comments or the project's `allow` list.
+    pub fn checked(&self, checked: &Checked) {
+        self.diagnostics_and_suppressed(
+            &checked.diagnostics,
+            &checked.sources,
+            checked.files_checked,
+            checked.suppressed,
+        );
+    }
+
     /// Prints the diagnostics of a command whose standard output carries another document
     /// (`plan`, `apply`): on stderr in the human form, so that stdout holds exactly one JSON or
     /// markdown document; GitHub annotations, which are lines of their own, stay on stdout.
@@ -113,6 +126,16 @@ impl Output {
         sources: &SourceMap,
         files_checked: usize,
     ) {
+        self.diagnostics_and_suppressed(diagnostics, sources, files_checked, 0);
+    }
+
+    fn diagnostics_and_suppressed(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &SourceMap,
+        files_checked: usize,
+        suppressed: usize,
+    ) {
         match self.format {
             Format::Human | Format::Markdown => {
                 let width = terminal_width();
@@ -125,7 +148,11 @@ impl Output {
                     },
                 );
                 eprint_text(&text);
-                eprint_text(&format!("{}\n", summary_line(diagnostics, files_checked)));
+                let mut summary = summary_line(diagnostics, files_checked);
+                if suppressed > 0 {
+                    summary.push_str(&format!(" ({suppressed} suppressed)"));
+                }
+                eprint_text(&format!("{summary}\n"));
             }
             Format::Json => print_text(&render_json(
                 diagnostics,

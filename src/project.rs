@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use conductor_diagnostics::{Code, Diagnostic};
+use conductor_diagnostics::{Code, Diagnostic, suggest};
 use conductor_source::yaml::parse_yaml;
 use conductor_source::{FileId, SourceFile, SourceMap, read_source};
 use schemars::JsonSchema;
@@ -37,6 +37,13 @@ pub struct ProjectSettings {
     /// applied (stamped as managed). Without this key, nothing is ever deleted.
     #[serde(default)]
     pub prune: Option<PruneSettings>,
+    /// Diagnostic codes (`CA406`) or names (`reference-into-branch`) to suppress in every
+    /// file. A suppressed error does not fail the run; the summary says how many were
+    /// suppressed. To suppress one place only, write `# conductor-apply: allow CA406` on the
+    /// line before it.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["CA406", "undefined-task-definition"]))]
+    pub allow: Option<Vec<String>>,
 }
 
 /// One named environment of the project file.
@@ -71,6 +78,19 @@ pub struct Project {
     pub file: Option<PathBuf>,
     /// Its settings.
     pub settings: ProjectSettings,
+}
+
+impl Project {
+    /// The codes of the settings' `allow` list; entries that name no code are reported when
+    /// the project file is read, and skipped here.
+    pub fn allowed_codes(&self) -> Vec<Code> {
+        self.settings
+            .allow
+            .iter()
+            .flatten()
+            .filter_map(|entry| Code::lookup(entry))
+            .collect()
+    }
 }
 
 /// Why the project file could not be used.
@@ -147,8 +167,35 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
         return (ProjectSettings::default(), diagnostics);
     }
     let span = document.span.clone();
+    let root = document.root;
     match serde_json::from_value::<ProjectSettings>(document.value) {
-        Ok(settings) => (settings, diagnostics),
+        Ok(settings) => {
+            for (idx, entry) in settings.allow.iter().flatten().enumerate() {
+                if Code::lookup(entry).is_some() {
+                    continue;
+                }
+                let entry_span = root
+                    .lookup(&format!("/allow/{idx}"))
+                    .map(|found| found.node.span.clone())
+                    .unwrap_or(span.start..span.start);
+                let names = Code::infos().map(|info| info.name);
+                let mut diagnostic = Diagnostic::new(
+                    Code::ValueNotAllowed,
+                    format!("`{entry}` is not a diagnostic code"),
+                )
+                .with_primary(file, entry_span, "no such code");
+                diagnostic = match suggest(entry, names) {
+                    Some(suggestion) => {
+                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
+                    }
+                    None => {
+                        diagnostic.with_help("`conductor-apply explain --list` lists every code")
+                    }
+                };
+                diagnostics.push(diagnostic);
+            }
+            (settings, diagnostics)
+        }
         Err(error) => {
             diagnostics.push(
                 Diagnostic::new(

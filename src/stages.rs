@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, check_project};
-use conductor_diagnostics::{Code, Diagnostic, sort_diagnostics};
+use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
 use conductor_dsl::validate::prepare_validator;
@@ -26,6 +26,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many definition files were checked.
     pub files_checked: usize,
+    /// How many diagnostics allow comments or the project's `allow` list suppressed.
+    pub suppressed: usize,
 }
 
 /// Why definitions could not be loaded.
@@ -78,11 +80,13 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
         .collect())
 }
 
-/// Reads, parses, lowers and checks the files.
+/// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
+/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`).
 pub fn check_files(
     files: &[PathBuf],
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
+    allowed: &[Code],
 ) -> Result<Checked, StageError> {
     std::thread::scope(|scope| {
         if !files.is_empty() {
@@ -90,7 +94,7 @@ pub fn check_files(
             // meanwhile, rather than in the first parsing thread while the others wait for it.
             scope.spawn(prepare_validator);
         }
-        read_parse_lower_check(files, sources, diagnostics)
+        read_parse_lower_check(files, sources, diagnostics, allowed)
     })
 }
 
@@ -98,6 +102,7 @@ fn read_parse_lower_check(
     files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
+    allowed: &[Code],
 ) -> Result<Checked, StageError> {
     let mut ids = Vec::with_capacity(files.len());
     for path in files {
@@ -123,15 +128,20 @@ fn read_parse_lower_check(
     )));
     // Freeing the parsed documents (span trees and DSL types: hundreds of thousands of small
     // blocks in a large project) takes milliseconds; another thread does it while this one
-    // sorts and prints (the process may end first, which is as good). Should the system refuse
-    // a thread, the documents are freed here.
+    // goes on (the process may end first, which is as good). Should the system refuse a
+    // thread, the documents are freed here.
     let _ = std::thread::Builder::new().spawn(move || drop(documents));
+    let Suppressed {
+        kept: mut diagnostics,
+        suppressed,
+    } = suppress(diagnostics, &sources, allowed);
     sort_diagnostics(&mut diagnostics);
     Ok(Checked {
         sources,
         compiled,
         diagnostics,
         files_checked: ids.len(),
+        suppressed,
     })
 }
 

@@ -980,12 +980,20 @@ const GENUINELY_BROKEN: &[(&str, &str)] = &[
         "its last FORK_JOIN has no JOIN after it (CA305)",
     ),
     (
-        "delivery_weather_check.json",
-        "a top-level JSONPath filter with spaces, rejected at registration (CA402)",
+        "expression_showcase.json",
+        "`${workflow.startTime}`, which the server resolves to null (CA403)",
     ),
     (
-        "expression_showcase.json",
-        "a top-level JSONPath filter with spaces, rejected at registration (CA402)",
+        "status_listener_disabled.json",
+        "`${workflow.createTime}`, which the server resolves to null (CA403)",
+    ),
+    (
+        "workflow_with_synchronous_system_task.json",
+        "`${jsonjq.output.resources}`: a JSON_JQ_TRANSFORM task outputs `result` and `resultList` (CA409)",
+    ),
+    (
+        "do_while_timeline_ui_demo.json",
+        "a jq program with single-quoted strings, which jq does not accept (CA504)",
     ),
 ];
 

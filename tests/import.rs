@@ -24,14 +24,24 @@ const GENUINELY_BROKEN: &[(&str, &str, &str)] = &[
         "its last FORK_JOIN has no JOIN after it: the workflow terminates when the fork runs",
     ),
     (
-        "delivery_weather_check.json",
-        "CA402",
-        "a top-level task input has a JSONPath filter with spaces, which the server's registration check rejects (contract §4.2)",
+        "expression_showcase.json",
+        "CA403",
+        "`${workflow.startTime}`: the server's resolution document has no `startTime`, so it resolves to null (contract §6.2)",
     ),
     (
-        "expression_showcase.json",
-        "CA402",
-        "a top-level task input has a JSONPath filter with spaces, which the server's registration check rejects (contract §4.2)",
+        "status_listener_disabled.json",
+        "CA403",
+        "`${workflow.createTime}`: the server's resolution document has no `createTime`, so it resolves to null (contract §6.2)",
+    ),
+    (
+        "workflow_with_synchronous_system_task.json",
+        "CA409",
+        "the output reads `${jsonjq.output.resources}`, but a JSON_JQ_TRANSFORM task's output is `result` and `resultList` (contract §3.3)",
+    ),
+    (
+        "do_while_timeline_ui_demo.json",
+        "CA504",
+        "a jq program writes strings in single quotes (`'task1'`), which jq does not accept",
     ),
 ];
 

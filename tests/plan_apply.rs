@@ -628,12 +628,20 @@ const REFUSED_CORPUS_FILES: &[(&str, &str)] = &[
         "a FORK_JOIN without a JOIN after it",
     ),
     (
-        "delivery_weather_check.json",
-        "a JSONPath filter with spaces in a top-level input, rejected at registration",
+        "expression_showcase.json",
+        "`${workflow.startTime}`, which the server resolves to null",
     ),
     (
-        "expression_showcase.json",
-        "a JSONPath filter with spaces in a top-level input, rejected at registration",
+        "status_listener_disabled.json",
+        "`${workflow.createTime}`, which the server resolves to null",
+    ),
+    (
+        "workflow_with_synchronous_system_task.json",
+        "`${jsonjq.output.resources}`: a JSON_JQ_TRANSFORM task outputs `result` and `resultList`",
+    ),
+    (
+        "do_while_timeline_ui_demo.json",
+        "a jq program with single-quoted strings, which jq does not accept",
     ),
 ];
 

@@ -26,11 +26,7 @@ pub struct CheckArgs {
 /// Runs `check`.
 pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
     let checked = super::check_definitions(&args.paths)?;
-    output.diagnostics(
-        &checked.diagnostics,
-        &checked.sources,
-        checked.files_checked,
-    );
+    output.checked(&checked);
     let errors = checked
         .diagnostics
         .iter()

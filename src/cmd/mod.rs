@@ -29,6 +29,7 @@ pub fn load_definitions(paths: &[PathBuf]) -> Result<(Project, Checked), CliErro
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
     let files = definition_files(paths, &project)?;
-    let checked = check_files(&files, sources, diagnostics)?;
+    let allowed = project.allowed_codes();
+    let checked = check_files(&files, sources, diagnostics, &allowed)?;
     Ok((project, checked))
 }

@@ -21,6 +21,7 @@ pub struct Project<'a> {
     pub compiled: &'a Compiled,
     spans: BTreeMap<(FileId, usize), &'a DocumentSpans>,
     task_defs: BTreeMap<&'a str, &'a CompiledTaskDef>,
+    workflows: BTreeMap<&'a str, Vec<&'a CompiledWorkflow>>,
 }
 
 impl<'a> Project<'a> {
@@ -40,12 +41,20 @@ impl<'a> Project<'a> {
                 .entry(task_def.def.name.as_str())
                 .or_insert(task_def);
         }
+        let mut workflows: BTreeMap<&str, Vec<&CompiledWorkflow>> = BTreeMap::new();
+        for workflow in &compiled.workflows {
+            workflows
+                .entry(workflow.def.name.as_str())
+                .or_default()
+                .push(workflow);
+        }
         Project {
             sources,
             documents,
             compiled,
             spans,
             task_defs,
+            workflows,
         }
     }
 
@@ -57,6 +66,30 @@ impl<'a> Project<'a> {
     /// The task definition of this name in the project, if any.
     pub fn task_def(&self, name: &str) -> Option<&'a CompiledTaskDef> {
         self.task_defs.get(name).copied()
+    }
+
+    /// Every version of the workflow of this name in the project, in document order.
+    pub fn workflow_versions(&self, name: &str) -> &[&'a CompiledWorkflow] {
+        self.workflows
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The workflow of this name and version in the project; with no version, the latest
+    /// (the server pins the latest version when none is given, contract §3.3).
+    pub fn workflow(&self, name: &str, version: Option<i32>) -> Option<&'a CompiledWorkflow> {
+        let versions = self.workflow_versions(name);
+        match version {
+            Some(version) => versions
+                .iter()
+                .find(|workflow| workflow.def.version.unwrap_or(1) == version)
+                .copied(),
+            None => versions
+                .iter()
+                .max_by_key(|workflow| workflow.def.version.unwrap_or(1))
+                .copied(),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! The server's registration-time check of `${...}` in top-level task inputs
 //! (ConstraintParamUtil.java, contract §4.2 and §6.9), replicated exactly so that `check`
 //! rejects what the server rejects: each string is split before every `${` not preceded by `$`
-//! and after every `}`; a piece that starts with `${` and ends with `}` is a path; a path with
-//! whitespace is invalid; otherwise the text before its first `.` must be `workflow` or a task
-//! reference anywhere in the workflow, unless the whole path is a system parameter.
+//! and after every `}`; a piece that starts with `${` and ends with `}` is a path; a path that
+//! Jayway JSONPath cannot compile is invalid (whitespace in dot notation, a trailing `.`, an
+//! unclosed bracket; see [`path_syntax_error`]); otherwise the text before its first `.` must
+//! be `workflow` or a task reference anywhere in the workflow, unless the whole path is a
+//! system parameter.
 
 use std::ops::Range;
 
@@ -53,20 +55,78 @@ pub fn registration_paths(text: &str) -> Vec<RegistrationPath<'_>> {
         .collect()
 }
 
-/// Every string in a value, with the pointer suffix (from the value) that reaches it, visiting
-/// maps and lists at any depth as the server does.
-pub fn strings_in<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a str)>) {
+/// Why Jayway JSONPath cannot compile `path` (the text of a registration piece), or `None`
+/// when it can. Jayway trims surrounding whitespace, so `${ workflow.input.x }` compiles, while
+/// whitespace inside dot notation does not ("Use bracket notion ['my prop'] if your property
+/// contains blank characters"); whitespace inside a filter or a quoted key is fine. An empty
+/// path is reported separately, so it is `None` here.
+pub fn path_syntax_error(path: &str) -> Option<String> {
+    if path.trim().is_empty() {
+        return None;
+    }
+    // Nearly every path is plain dotted names (`workflow.input.orderId`), which compile.
+    let plain = path.split('.').all(|name| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    });
+    if plain {
+        return None;
+    }
+    // Jayway trims the path before compiling it.
+    let leading = path.len() - path.trim_start().len();
+    let range = leading..leading + path.trim().len();
+    crate::expr::parser::parse_path(path, range)
+        .err()
+        .map(|error| error.message)
+}
+
+/// The strings of a task's `inputParameters` that hold a `${`, at any depth (the server's
+/// check visits maps and lists), each with its pointer: the task's pointer, then
+/// `/inputParameters/...`. Pointers are built only for those strings.
+pub fn input_expression_strings<'a>(
+    input: &'a serde_json::Map<String, Value>,
+    task_pointer: &str,
+) -> Vec<(String, &'a str)> {
+    let mut found = Vec::new();
+    let mut pointer = format!("{task_pointer}/inputParameters");
+    for (key, value) in input {
+        let length = pointer.len();
+        push_segment(&mut pointer, key);
+        collect_strings(value, &mut pointer, &mut found);
+        pointer.truncate(length);
+    }
+    found
+}
+
+fn push_segment(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        pointer.push_str(key);
+    }
+}
+
+fn collect_strings<'a>(value: &'a Value, pointer: &mut String, out: &mut Vec<(String, &'a str)>) {
     match value {
-        Value::String(text) => out.push((pointer, text)),
+        Value::String(text) if text.contains("${") => out.push((pointer.clone(), text)),
         Value::Object(map) => {
             for (key, child) in map {
-                let segment = key.replace('~', "~0").replace('/', "~1");
-                strings_in(child, format!("{pointer}/{segment}"), out);
+                let length = pointer.len();
+                push_segment(pointer, key);
+                collect_strings(child, pointer, out);
+                pointer.truncate(length);
             }
         }
         Value::Array(items) => {
             for (idx, child) in items.iter().enumerate() {
-                strings_in(child, format!("{pointer}/{idx}"), out);
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&idx.to_string());
+                collect_strings(child, pointer, out);
+                pointer.truncate(length);
             }
         }
         _ => {}
@@ -100,6 +160,20 @@ mod tests {
         );
         assert_eq!(paths("no expression"), Vec::<&str>::new());
         assert_eq!(paths("${}"), [""]);
+    }
+
+    #[test]
+    fn validity_follows_jayway() {
+        assert_eq!(path_syntax_error("workflow.input.x"), None);
+        assert_eq!(path_syntax_error(" workflow.input.x "), None);
+        assert_eq!(
+            path_syntax_error("t.output.list[?(@.status == 'OPEN')].id"),
+            None
+        );
+        assert_eq!(path_syntax_error("t.output['my key']"), None);
+        assert!(path_syntax_error("workflow.input. name").is_some());
+        assert!(path_syntax_error("workflow.input.").is_some());
+        assert!(path_syntax_error("t.output[0").is_some());
     }
 
     #[test]

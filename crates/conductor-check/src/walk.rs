@@ -4,11 +4,12 @@ use conductor_model::{WorkflowDef, WorkflowDefinitionRef, WorkflowTask};
 
 /// One task reached by [`walk_tasks`].
 #[derive(Debug, Clone)]
-pub struct TaskVisit<'a> {
+pub struct TaskVisit<'a, 'p> {
     /// The task.
     pub task: &'a WorkflowTask,
-    /// JSON pointer of the task in the compiled document.
-    pub pointer: String,
+    /// JSON pointer of the task in the compiled document. It borrows the walk's one buffer,
+    /// so copy it to keep it.
+    pub pointer: &'p str,
     /// The list the task is in.
     pub siblings: &'a [WorkflowTask],
     /// The task's position in that list.
@@ -23,61 +24,84 @@ pub struct TaskVisit<'a> {
 /// Visits every task of `def` in the order the server's `collectTasks` does (a task, then its
 /// cases, default case, branches and loop body), not entering inline sub-workflow definitions,
 /// which are workflows of their own. `base` is the pointer of `def` in the compiled document.
-pub fn walk_tasks<'a>(def: &'a WorkflowDef, base: &str, visit: &mut dyn FnMut(TaskVisit<'a>)) {
-    walk_list(&def.tasks, &format!("{base}/tasks"), true, 0, visit);
+pub fn walk_tasks<'a>(def: &'a WorkflowDef, base: &str, visit: &mut dyn FnMut(TaskVisit<'a, '_>)) {
+    // One buffer for every pointer of the walk: `check` walks every task once per rule.
+    let mut pointer = String::with_capacity(base.len() + 64);
+    pointer.push_str(base);
+    pointer.push_str("/tasks");
+    walk_list(&def.tasks, &mut pointer, true, 0, visit);
 }
 
 fn walk_list<'a>(
     tasks: &'a [WorkflowTask],
-    list_pointer: &str,
+    pointer: &mut String,
     top_level: bool,
     loop_depth: usize,
-    visit: &mut dyn FnMut(TaskVisit<'a>),
+    visit: &mut dyn FnMut(TaskVisit<'a, '_>),
 ) {
+    let list_length = pointer.len();
     for (index, task) in tasks.iter().enumerate() {
-        let pointer = format!("{list_pointer}/{index}");
+        pointer.truncate(list_length);
+        pointer.push('/');
+        pointer.push_str(itoa(index, &mut [0u8; 20]));
         visit(TaskVisit {
             task,
-            pointer: pointer.clone(),
+            pointer,
             siblings: tasks,
             index,
             top_level,
             loop_depth,
         });
+        let task_length = pointer.len();
         if let Some(cases) = &task.decision_cases {
             for (case, list) in cases {
-                let case_pointer = format!(
-                    "{pointer}/decisionCases/{}",
-                    case.replace('~', "~0").replace('/', "~1")
-                );
-                walk_list(list, &case_pointer, false, loop_depth, visit);
+                pointer.truncate(task_length);
+                pointer.push_str("/decisionCases/");
+                if case.contains(['~', '/']) {
+                    pointer.push_str(&case.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    pointer.push_str(case);
+                }
+                walk_list(list, pointer, false, loop_depth, visit);
             }
         }
         if let Some(list) = &task.default_case {
-            walk_list(
-                list,
-                &format!("{pointer}/defaultCase"),
-                false,
-                loop_depth,
-                visit,
-            );
+            pointer.truncate(task_length);
+            pointer.push_str("/defaultCase");
+            walk_list(list, pointer, false, loop_depth, visit);
         }
         if let Some(branches) = &task.fork_tasks {
             for (branch_idx, list) in branches.iter().enumerate() {
-                let branch_pointer = format!("{pointer}/forkTasks/{branch_idx}");
-                walk_list(list, &branch_pointer, false, loop_depth, visit);
+                pointer.truncate(task_length);
+                pointer.push_str("/forkTasks/");
+                pointer.push_str(itoa(branch_idx, &mut [0u8; 20]));
+                walk_list(list, pointer, false, loop_depth, visit);
             }
         }
         if let Some(list) = &task.loop_over {
-            walk_list(
-                list,
-                &format!("{pointer}/loopOver"),
-                false,
-                loop_depth + 1,
-                visit,
-            );
+            pointer.truncate(task_length);
+            pointer.push_str("/loopOver");
+            walk_list(list, pointer, false, loop_depth + 1, visit);
         }
     }
+    pointer.truncate(list_length);
+}
+
+/// The decimal digits of `value`, written into `buffer` (no allocation).
+fn itoa(mut value: usize, buffer: &mut [u8; 20]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        if let Some(digit) = buffer.get_mut(start) {
+            // `value % 10` is below 10, so the cast cannot truncate.
+            *digit = b'0' + (value % 10) as u8;
+        }
+        value /= 10;
+        if value == 0 || start == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buffer.get(start..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// Every workflow definition in a compiled workflow, with its pointer: the workflow itself

@@ -19,6 +19,8 @@
 //!   ([`sort_diagnostics`]). [`Summary`] counts a run's diagnostics for the closing line.
 //! - [`suggest`] is the did-you-mean helper every stage uses, with [`format_available`] for
 //!   "available: …" lists.
+//! - [`suppress`] drops the diagnostics a user allowed, by a `# conductor-apply: allow CODE`
+//!   comment on the line before or by the project's list of codes.
 //!
 //! ```
 //! use conductor_diagnostics::{Code, Diagnostic, HumanOptions, render_human, summary_line};
@@ -53,6 +55,7 @@ mod location;
 pub mod render;
 mod suggest;
 mod summary;
+mod suppress;
 
 pub use codes::{Code, CodeInfo, Example, ExampleEncoding, ExampleKind, Severity, Stage};
 pub use diagnostic::{Diagnostic, Label, sort_diagnostics};
@@ -65,3 +68,4 @@ pub use suggest::{
     AVAILABLE_LIMIT, SIMILARITY_THRESHOLD, format_available, format_available_with_limit, suggest,
 };
 pub use summary::{Summary, summary_line};
+pub use suppress::{ALLOW_MARKER, Suppressed, allow_comment_codes, suppress};

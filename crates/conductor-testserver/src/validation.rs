@@ -381,8 +381,10 @@ fn validate_task(
 }
 
 /// ConstraintParamUtil: every string under a top-level task's inputParameters is split into
-/// `${...}` pieces; a path with whitespace is invalid, and the text before the first `.` must
-/// be `workflow` or a reference name somewhere in the workflow (contract §4.2, §6.9).
+/// `${...}` pieces; a path that Jayway cannot compile is invalid (here: whitespace in dot
+/// notation, as Jayway trims the ends and accepts spaces inside brackets, filters and quotes),
+/// and the text before the first `.` of the untrimmed path must be `workflow` or a reference
+/// name somewhere in the workflow (contract §4.2, §6.9).
 fn check_input_references(
     path: &str,
     task: &Value,
@@ -398,7 +400,7 @@ fn check_input_references(
         strings_in(value, &mut strings);
         for string in strings {
             for expression in expressions(string) {
-                if expression.chars().any(char::is_whitespace) {
+                if has_dot_notation_whitespace(expression) {
                     out.push((
                         path.to_owned(),
                         format!("key: {key} input parameter value: {expression} is not valid"),
@@ -420,6 +422,26 @@ fn check_input_references(
             }
         }
     }
+}
+
+/// Whether a path has whitespace that Jayway rejects: inside the trimmed path, outside
+/// brackets, parentheses and quotes ("Use bracket notion ['my prop'] if your property contains
+/// blank characters").
+fn has_dot_notation_whitespace(path: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for c in path.trim().chars() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '(') => depth += 1,
+            (None, ']' | ')') => depth = depth.saturating_sub(1),
+            (None, c) if c.is_whitespace() && depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The `${...}` paths of a string: it is cut before every `${` not preceded by `$` and after
@@ -527,6 +549,25 @@ mod tests {
             [
                 "taskReferenceName: t1 should be unique across tasks for a given workflowDefinition: w",
                 "taskReferenceName: nope for given task: a input value: x of input parameter: ${nope.output.y} is not defined in workflow definition."
+            ]
+        );
+    }
+
+    #[test]
+    fn only_whitespace_in_dot_notation_makes_a_path_invalid() {
+        let messages = workflow_messages(
+            json!({"name":"w","tasks":[
+                {"name":"a","taskReferenceName":"t1","inputParameters":{
+                    "filter":"${t1.output.list[?(@.state == 'OPEN')].id}",
+                    "spaced":"${workflow.input. name}",
+                    "padded":"${ workflow.input.x }"}}]}),
+            Rules::default(),
+        );
+        assert_eq!(
+            messages,
+            [
+                "key: spaced input parameter value: workflow.input. name is not valid",
+                "taskReferenceName:  workflow for given task: a input value: padded of input parameter: ${ workflow.input.x } is not defined in workflow definition."
             ]
         );
     }

@@ -885,10 +885,11 @@ impl WorkflowBuilder {
             ));
         }
         do_while.push(("tasks".to_owned(), Yaml::Seq(body)));
-        // After the loop, its body tasks' outputs (of the last iteration) can be read.
+        // After a condition loop, which runs at least once, its body tasks' outputs (of the last
+        // iteration) can be read; a loop over a list may run no iteration at all.
         let body_visible: Vec<Visible> = body_scope
             .drain(known..)
-            .filter(|visible| visible.reference != reference)
+            .filter(|visible| visible.reference != reference && !with_items)
             .collect();
         scope.push(Visible {
             reference: reference.clone(),

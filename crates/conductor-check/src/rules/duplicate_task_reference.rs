@@ -45,12 +45,12 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         let reference = visit.task.task_reference_name.as_str();
         match first_seen.get(reference) {
             None => {
-                first_seen.insert(reference, visit.pointer.clone());
+                first_seen.insert(reference, visit.pointer.to_owned());
             }
             Some(first) => {
                 let duplicate_pointer = format!("{}/taskReferenceName", visit.pointer);
                 let first_pointer = format!("{first}/taskReferenceName");
-                let generated = [&visit.pointer, first].iter().any(|pointer| {
+                let generated = [visit.pointer, first.as_str()].iter().any(|pointer| {
                     scope
                         .provenance()
                         .task(pointer)

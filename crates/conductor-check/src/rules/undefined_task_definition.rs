@@ -1,0 +1,57 @@
+//! CA601 undefined-task-definition: a SIMPLE task (the DSL's `task:`) whose task definition is
+//! neither embedded nor in the repository. The server runs it with default settings (contract
+//! §3.3 SIMPLE), and the definition may exist only on the server, so this is a warning that
+//! `plan` rechecks against the server.
+
+use std::ops::Range;
+
+use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_dsl::locate::Part;
+use conductor_model::task_type::SIMPLE;
+use conductor_source::FileId;
+
+use crate::context::Scope;
+use crate::walk::walk_tasks;
+
+fn undefined_task_definition(
+    file: FileId,
+    span: Range<usize>,
+    name: &str,
+    suggestion: Option<String>,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        Code::UndefinedTaskDefinition,
+        format!("no task definition `{name}` in the repository"),
+    )
+    .with_primary(file, span, "not defined in the repository")
+    .with_note("the server runs a task without a definition with default retries and timeouts; the definition may exist only on the server, which `plan` checks");
+    match suggestion {
+        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+        None => diagnostic.with_help(format!("add a `task: {name}` document")),
+    }
+}
+
+pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tasks(scope.def, &scope.base, &mut |visit| {
+        let task = visit.task;
+        if task.type_name() != SIMPLE
+            || task.task_definition.is_some()
+            || task.name.contains("${")
+            || scope.project.task_def(&task.name).is_some()
+        {
+            return;
+        }
+        let names = scope
+            .project
+            .compiled
+            .task_defs
+            .iter()
+            .map(|def| def.def.name.as_str());
+        out.push(undefined_task_definition(
+            scope.file(),
+            scope.span(&format!("{}/name", visit.pointer), Part::Value),
+            &task.name,
+            suggest(&task.name, names),
+        ));
+    });
+}
