@@ -9,6 +9,7 @@ use conductor_check::{Project as CheckedProject, check_project};
 use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
+use conductor_dsl::validate::prepare_validator;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
 
@@ -83,6 +84,22 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
 /// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`).
 pub fn check_files(
     files: &[PathBuf],
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    allowed: &[Code],
+) -> Result<Checked, StageError> {
+    std::thread::scope(|scope| {
+        if !files.is_empty() {
+            // Building the schema validator takes about as long as reading the files: do it
+            // meanwhile, rather than in the first parsing thread while the others wait for it.
+            scope.spawn(prepare_validator);
+        }
+        read_parse_lower_check(files, sources, diagnostics, allowed)
+    })
+}
+
+fn read_parse_lower_check(
+    files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
     allowed: &[Code],
@@ -109,6 +126,11 @@ pub fn check_files(
     diagnostics.extend(check_project(&CheckedProject::new(
         &sources, &documents, &compiled,
     )));
+    // Freeing the parsed documents (span trees and DSL types: hundreds of thousands of small
+    // blocks in a large project) takes milliseconds; another thread does it while this one
+    // goes on (the process may end first, which is as good). Should the system refuse a
+    // thread, the documents are freed here.
+    let _ = std::thread::Builder::new().spawn(move || drop(documents));
     let Suppressed {
         kept: mut diagnostics,
         suppressed,

@@ -28,8 +28,9 @@ pub fn parse_file(file: FileId, source: &SourceFile) -> (Vec<ParsedDocument>, Ve
     (parsed, diagnostics)
 }
 
-/// Reads a schema-valid document into the DSL types, keeping only its span tree.
-fn read_document(document: SourceDocument) -> Result<ParsedDocument, Box<Diagnostic>> {
+/// Reads a schema-valid document into the DSL types, keeping only its span tree. The third
+/// step of [`parse_file`], public so that benchmarks can time each step apart.
+pub fn read_document(document: SourceDocument) -> Result<ParsedDocument, Box<Diagnostic>> {
     let SourceDocument { file, index, yaml } = document;
     let spans = DocumentSpans {
         root: yaml.root,

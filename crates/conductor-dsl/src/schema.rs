@@ -176,6 +176,27 @@ mod tests {
         }
     }
 
+    /// Validating only the documents that fail to deserialise would be unsound: serde reads
+    /// these documents, and the schema rejects each (issue #2 measured the shortcut and kept
+    /// validating every document).
+    #[test]
+    fn the_schema_rejects_documents_the_types_accept() {
+        let (_, validator) = dsl_validator();
+        for document in [
+            json!({"workflow": "w", "description": null, "tasks": [{"ref": "a", "task": "x"}]}),
+            json!({"workflow": "w", "tasks": [{"ref": "", "task": "x"}]}),
+            json!({"task": "x", "retry": {"scaleFactor": 0}}),
+            json!({"task": "x", "timeout": "5 fortnights"}),
+            json!({"workflow": "w", "tasks": [{"ref": "l", "doWhile": {"condition": "true", "tasks": []}}]}),
+        ] {
+            assert!(
+                serde_json::from_value::<Document>(document.clone()).is_ok(),
+                "{document}"
+            );
+            assert!(!validator.is_valid(&document), "{document}");
+        }
+    }
+
     #[test]
     fn every_dsl_property_has_an_example() {
         // dsl.md principle 7: every field has a description and an example. A property whose

@@ -26,14 +26,15 @@ use conductor_source::FileId;
 /// Validates one document against the DSL schema. An empty result means the document can be
 /// read into the DSL types.
 pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
-    let spans = DocumentSpans {
-        root: document.yaml.root.clone(),
-        span: document.yaml.span.clone(),
-    };
     let (schema, validator) = dsl_validator();
     if validator.is_valid(&document.yaml.value) {
         return Vec::new();
     }
+    // Only a document with errors needs its span tree here (a copy: the caller keeps it).
+    let spans = DocumentSpans {
+        root: document.yaml.root.clone(),
+        span: document.yaml.span.clone(),
+    };
     let mut mapper = ErrorMapper {
         schema,
         file: document.file,
@@ -48,6 +49,14 @@ pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
     let mut diagnostics = mapper.without_explained_missing_keys();
     dedupe(&mut diagnostics);
     diagnostics
+}
+
+/// Builds the schema validator now instead of at the first [`validate_document`]. Building it
+/// takes milliseconds (the DSL schema is large), so a caller that is about to validate many
+/// documents can overlap the build with other work, such as reading files on other threads.
+/// Calling it again, or from several threads at once, is cheap and safe.
+pub fn prepare_validator() {
+    dsl_validator();
 }
 
 /// Raw Conductor keys people write out of habit, with what the DSL calls them.

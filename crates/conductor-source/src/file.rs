@@ -53,12 +53,8 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'\n')
-                .map(|(idx, _)| idx + 1),
-        );
+        // `match_indices` with a `char` searches with memchr, far faster than a byte loop.
+        line_starts.extend(text.match_indices('\n').map(|(idx, _)| idx + 1));
         SourceFile {
             name: name.into(),
             path: path.into(),

@@ -5,9 +5,11 @@ use std::borrow::Cow;
 
 use conductor_model::{TaskTimeoutPolicy, WorkflowTimeoutPolicy};
 use schemars::JsonSchema;
-use serde::de::Error as _;
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+use super::dispatch::{Discriminated, read_rest, reject_non_mappings, split_map};
 
 use super::JsonMap;
 use super::duration::Duration;
@@ -65,21 +67,51 @@ impl DocumentKind {
     }
 }
 
+/// Why a mapping is not a document.
+const NOT_A_DOCUMENT: &str = "a document starts with `workflow:` or `task:`";
+
+impl Discriminated for Document {
+    type Kind = DocumentKind;
+
+    fn kind_of(key: &str) -> Option<DocumentKind> {
+        DOCUMENT_KINDS
+            .iter()
+            .find(|(_, kind_key)| *kind_key == key)
+            .map(|(kind, _)| *kind)
+    }
+
+    fn conflict_message(_keys: &[String]) -> String {
+        NOT_A_DOCUMENT.to_owned()
+    }
+}
+
 impl<'de> Deserialize<'de> for Document {
+    /// Tells the kind by its key, then reads the mapping as that kind without buffering it
+    /// (see `dispatch`).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let kind = value
-            .as_object()
-            .and_then(DocumentKind::detect)
-            .ok_or_else(|| D::Error::custom("a document starts with `workflow:` or `task:`"))?;
-        match kind {
-            DocumentKind::Workflow => serde_json::from_value(value)
-                .map(|doc| Document::Workflow(Box::new(doc)))
-                .map_err(D::Error::custom),
-            DocumentKind::TaskDef => serde_json::from_value(value)
-                .map(|doc| Document::TaskDef(Box::new(doc)))
-                .map_err(D::Error::custom),
-        }
+        deserializer.deserialize_any(DocumentVisitor)
+    }
+}
+
+struct DocumentVisitor;
+
+impl<'de> Visitor<'de> for DocumentVisitor {
+    type Value = Document;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a document")
+    }
+
+    reject_non_mappings!(NOT_A_DOCUMENT);
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Document, A::Error> {
+        let Some((kind, rest)) = split_map::<Document, A>(map)? else {
+            return Err(A::Error::custom(NOT_A_DOCUMENT));
+        };
+        Ok(match kind {
+            DocumentKind::Workflow => Document::Workflow(Box::new(read_rest(rest)?)),
+            DocumentKind::TaskDef => Document::TaskDef(Box::new(read_rest(rest)?)),
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! `JsonSchema`. The generated schemas in `schemas/` come from these types and their doc
 //! comments, so the doc comments are the DSL's reference.
 
+mod dispatch;
 pub mod document;
 pub mod duration;
 pub mod parts;

@@ -9,9 +9,11 @@ use std::borrow::Cow;
 use conductor_model::JoinMode;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::de::Error as _;
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+
+use super::dispatch::{Discriminated, read_rest, reject_non_mappings, split_map};
 
 use super::JsonMap;
 use super::document::EmbeddedTaskDef;
@@ -853,48 +855,67 @@ impl Task {
     }
 }
 
-fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+impl Discriminated for Task {
+    type Kind = TaskForm;
+
+    fn kind_of(key: &str) -> Option<TaskForm> {
+        TASK_FORMS
+            .iter()
+            .find(|(_, form_key, _)| *form_key == key)
+            .map(|(form, _, _)| *form)
+    }
+
+    fn conflict_message(keys: &[String]) -> String {
+        format!("the task has several type keys: {}", keys.join(", "))
+    }
 }
 
 impl<'de> Deserialize<'de> for Task {
-    /// Tells the form by its key, then reads the mapping as that form. (Schema validation runs
-    /// first and reports problems with positions; an error here means the schema and these
-    /// types disagree.)
+    /// Tells the form by its key, then reads the mapping as that form, without buffering it
+    /// (see `dispatch`). (Schema validation runs first and reports problems with positions; an
+    /// error here means the schema and these types disagree.)
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let form = match &value {
-            Value::Object(mapping) => TaskForm::detect(mapping).map_err(|error| match error {
-                FormError::Missing => D::Error::custom("the task has no key telling its type"),
-                FormError::Conflicting(keys) => D::Error::custom(format!(
-                    "the task has several type keys: {}",
-                    keys.join(", ")
-                )),
-            })?,
-            _ => return Err(D::Error::custom("a task must be a mapping")),
+        deserializer.deserialize_any(TaskVisitor)
+    }
+}
+
+struct TaskVisitor;
+
+impl<'de> Visitor<'de> for TaskVisitor {
+    type Value = Task;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a task")
+    }
+
+    reject_non_mappings!("a task must be a mapping");
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Task, A::Error> {
+        let Some((form, rest)) = split_map::<Task, A>(map)? else {
+            return Err(A::Error::custom("the task has no key telling its type"));
         };
         Ok(match form {
-            TaskForm::Simple => Task::Simple(from_value(value)?),
-            TaskForm::Http => Task::Http(from_value(value)?),
-            TaskForm::Inline => Task::Inline(from_value(value)?),
-            TaskForm::Jq => Task::Jq(from_value(value)?),
-            TaskForm::Switch => Task::Switch(from_value(value)?),
-            TaskForm::Fork => Task::Fork(from_value(value)?),
-            TaskForm::DynamicFork => Task::DynamicFork(from_value(value)?),
-            TaskForm::Join => Task::Join(from_value(value)?),
-            TaskForm::ExclusiveJoin => Task::ExclusiveJoin(from_value(value)?),
-            TaskForm::DoWhile => Task::DoWhile(from_value(value)?),
-            TaskForm::SubWorkflow => Task::SubWorkflow(from_value(value)?),
-            TaskForm::StartWorkflow => Task::StartWorkflow(from_value(value)?),
-            TaskForm::Event => Task::Event(from_value(value)?),
-            TaskForm::Wait => Task::Wait(from_value(value)?),
-            TaskForm::Human => Task::Human(from_value(value)?),
-            TaskForm::SetVariable => Task::SetVariable(from_value(value)?),
-            TaskForm::Terminate => Task::Terminate(from_value(value)?),
-            TaskForm::Dynamic => Task::Dynamic(from_value(value)?),
-            TaskForm::Kafka => Task::Kafka(from_value(value)?),
-            TaskForm::Noop => Task::Noop(from_value(value)?),
-            TaskForm::Generic => Task::Generic(from_value(value)?),
+            TaskForm::Simple => Task::Simple(read_rest(rest)?),
+            TaskForm::Http => Task::Http(read_rest(rest)?),
+            TaskForm::Inline => Task::Inline(read_rest(rest)?),
+            TaskForm::Jq => Task::Jq(read_rest(rest)?),
+            TaskForm::Switch => Task::Switch(read_rest(rest)?),
+            TaskForm::Fork => Task::Fork(read_rest(rest)?),
+            TaskForm::DynamicFork => Task::DynamicFork(read_rest(rest)?),
+            TaskForm::Join => Task::Join(read_rest(rest)?),
+            TaskForm::ExclusiveJoin => Task::ExclusiveJoin(read_rest(rest)?),
+            TaskForm::DoWhile => Task::DoWhile(read_rest(rest)?),
+            TaskForm::SubWorkflow => Task::SubWorkflow(read_rest(rest)?),
+            TaskForm::StartWorkflow => Task::StartWorkflow(read_rest(rest)?),
+            TaskForm::Event => Task::Event(read_rest(rest)?),
+            TaskForm::Wait => Task::Wait(read_rest(rest)?),
+            TaskForm::Human => Task::Human(read_rest(rest)?),
+            TaskForm::SetVariable => Task::SetVariable(read_rest(rest)?),
+            TaskForm::Terminate => Task::Terminate(read_rest(rest)?),
+            TaskForm::Dynamic => Task::Dynamic(read_rest(rest)?),
+            TaskForm::Kafka => Task::Kafka(read_rest(rest)?),
+            TaskForm::Noop => Task::Noop(read_rest(rest)?),
+            TaskForm::Generic => Task::Generic(read_rest(rest)?),
         })
     }
 }
