@@ -12,6 +12,10 @@ use super::resolve::resolve_plain;
 /// Longest a flow list (`[a, b, c]`) may be, key included, before it is written in block style.
 const FLOW_WIDTH: usize = 72;
 
+/// YAML limits a key written in the usual `key: value` form to 1024 characters (spec 7.4.2,
+/// "implicit keys"); longer keys are written explicitly. Bytes bound characters from above.
+const IMPLICIT_KEY_LIMIT: usize = 1024;
+
 /// The value as a YAML document (without `---`), ending with a newline.
 pub fn to_yaml(value: &Value) -> String {
     let mut out = String::new();
@@ -43,7 +47,16 @@ fn write_mapping(map: &Map<String, Value>, level: usize, out: &mut String) {
         if idx > 0 {
             indent(out, level);
         }
-        out.push_str(&scalar_string(key, Context::Block));
+        let key = scalar_string(key, Context::Block);
+        if key.len() > IMPLICIT_KEY_LIMIT {
+            // `? key` then `: value` on the next line: YAML's explicit key, which has no limit.
+            out.push_str("? ");
+            out.push_str(&key);
+            out.push('\n');
+            indent(out, level);
+        } else {
+            out.push_str(&key);
+        }
         out.push(':');
         write_value_after_key(value, level, out);
     }
@@ -225,10 +238,25 @@ fn plain_safe(text: &str, context: Context) -> bool {
     if context == Context::Flow && text.contains([',', '[', ']', '{', '}']) {
         return false;
     }
+    if starts_a_word_with_a_bare_indicator(text) {
+        return false;
+    }
     if text.starts_with("---") || text.starts_with("...") {
         return false;
     }
     matches!(resolve_plain(text.to_owned()), (Value::String(_), None))
+}
+
+/// Whether a word inside `text` is a lone `-`, `?` or `:` or one followed by a flow indicator
+/// (`a -`, `a -]`). The YAML spec lets a plain scalar continue there, but saphyr's scanner reads
+/// such a word as the start of a new token and rejects it, so the emitter quotes it.
+fn starts_a_word_with_a_bare_indicator(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(2).enumerate().any(|(at, pair)| {
+        matches!(pair[0], b' ' | b'\t')
+            && matches!(pair[1], b'-' | b'?' | b':')
+            && matches!(bytes.get(at + 2), None | Some(b',' | b'[' | b']' | b'{' | b'}'))
+    })
 }
 
 fn single_quote_safe(text: &str) -> bool {
@@ -360,9 +388,28 @@ output:
             "é ü 名前 😀",
             "\u{feff}bom",
             "a\u{2028}b",
+            // Found by fuzz/yaml_emit_round_trip: an indicator after a space, then a flow
+            // indicator or the end.
+            "5 -",
+            "a -]",
+            "a ?",
+            "a :",
+            "a -,b",
+            "a ?}",
+            "a - b",
         ] {
             round_trip(&json!({ text: text, "list": [text, "x"] }));
         }
+    }
+
+    #[test]
+    fn keys_longer_than_yaml_allows_inline() {
+        let long = "k".repeat(1100);
+        let quoted = format!("a: {}", "q".repeat(1100));
+        round_trip(&json!({ "short": 1, long.clone(): "v", quoted.clone(): {"nested": [1, 2]} }));
+        round_trip(&json!([{ long.clone(): ["x", {"y": "multi\nline\n"}], "after": true }]));
+        round_trip(&json!({ "exact": { "k".repeat(1024): 1, "k".repeat(1025): 2 } }));
+        assert!(to_yaml(&json!({ "short": 1 })).starts_with("short: 1"));
     }
 
     #[test]
