@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::diff::{FieldChange, diff_definitions};
 use crate::stamp::{content_hash, digest, read_stamp, stamp_workflow};
-use crate::state::{RemoteState, task_def_fingerprint, workflow_fingerprint};
+use crate::state::{
+    RemoteState, normalized_fingerprint, task_def_fingerprint, workflow_fingerprint,
+};
 
 /// The version of the plan document's format; a saved plan of another format is refused.
 pub const PLAN_FORMAT_VERSION: &str = "1";
@@ -316,17 +318,16 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let resource = Resource::task_def(name);
-        let remote = input.remote.task_defs.get(name);
+        let remote = input.remote.task_defs.get(name).map(normalize_task_def);
         fingerprints.push(ResourceFingerprint {
             resource: resource.clone(),
-            fingerprint: remote.map(task_def_fingerprint),
+            fingerprint: remote.as_ref().map(normalized_fingerprint),
         });
         let body = desired.def.clone();
         match remote {
             None => task_def_changes.push(create(resource, desired, body)),
             Some(remote) => {
-                let fields =
-                    diff_definitions(&normalize_task_def(remote), &normalize_task_def(&body));
+                let fields = diff_definitions(&remote, &normalize_task_def(&body));
                 if fields.is_empty() {
                     unchanged += 1;
                 } else {
@@ -356,16 +357,17 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             .unwrap_or(1);
         let resource = Resource::workflow(name, version);
         let remote = input.remote.workflows.get(&(name.to_owned(), version));
+        let normalized_remote = remote.map(normalize_workflow_def);
         fingerprints.push(ResourceFingerprint {
             resource: resource.clone(),
-            fingerprint: remote.map(workflow_fingerprint),
+            fingerprint: normalized_remote.as_ref().map(normalized_fingerprint),
         });
         let body = stamp_workflow(&desired.def);
-        match remote {
+        match remote.zip(normalized_remote) {
             None => workflow_changes.push(create(resource, desired, body)),
-            Some(remote) => {
+            Some((remote, normalized_remote)) => {
                 let fields = without_stamp_noise(diff_definitions(
-                    &normalize_workflow_def(remote),
+                    &normalized_remote,
                     &normalize_workflow_def(&body),
                 ));
                 if fields.is_empty() {

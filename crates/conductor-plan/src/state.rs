@@ -50,10 +50,16 @@ impl RemoteState {
 /// The fingerprint of a workflow as the server has it: a hash of its normalised form, so audit
 /// fields (`updateTime`, ...) never count as a change.
 pub fn workflow_fingerprint(def: &Value) -> String {
-    digest(&normalize_workflow_def(def).to_string())
+    normalized_fingerprint(&normalize_workflow_def(def))
 }
 
 /// The fingerprint of a task definition; see [`workflow_fingerprint`].
 pub fn task_def_fingerprint(def: &Value) -> String {
-    digest(&normalize_task_def(def).to_string())
+    normalized_fingerprint(&normalize_task_def(def))
+}
+
+/// The fingerprint of a definition already normalised, for callers that need the normal form
+/// anyway (the plan diffs it), so that it is computed once.
+pub(crate) fn normalized_fingerprint(normalized: &Value) -> String {
+    digest(&normalized.to_string())
 }

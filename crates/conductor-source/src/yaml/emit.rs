@@ -255,7 +255,10 @@ fn starts_a_word_with_a_bare_indicator(text: &str) -> bool {
     bytes.windows(2).enumerate().any(|(at, pair)| {
         matches!(pair[0], b' ' | b'\t')
             && matches!(pair[1], b'-' | b'?' | b':')
-            && matches!(bytes.get(at + 2), None | Some(b',' | b'[' | b']' | b'{' | b'}'))
+            && matches!(
+                bytes.get(at + 2),
+                None | Some(b',' | b'[' | b']' | b'{' | b'}')
+            )
     })
 }
 
