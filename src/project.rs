@@ -184,14 +184,10 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
                     format!("`{entry}` is not a diagnostic code"),
                 )
                 .with_primary(file, entry_span, "no such code");
-                diagnostic = match suggest(entry, names) {
-                    Some(suggestion) => {
-                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
-                    }
-                    None => {
-                        diagnostic.with_help("`conductor-apply explain --list` lists every code")
-                    }
-                };
+                diagnostic = diagnostic.with_suggestion_or_help(
+                    suggest(entry, names),
+                    "`conductor-apply explain --list` lists every code",
+                );
                 diagnostics.push(diagnostic);
             }
             (settings, diagnostics)

@@ -9,7 +9,10 @@
 
 use std::ops::Range;
 
+use conductor_source::yaml::push_segment;
 use serde_json::Value;
+
+use crate::resolve::strings_with_expressions;
 
 /// Paths the server substitutes itself (EnvUtils.SystemParameters).
 pub const SYSTEM_PARAMETERS: [&str; 3] = ["CPEWF_TASK_ID", "NETFLIX_ENV", "NETFLIX_STACK"];
@@ -94,43 +97,12 @@ pub fn input_expression_strings<'a>(
     for (key, value) in input {
         let length = pointer.len();
         push_segment(&mut pointer, key);
-        collect_strings(value, &mut pointer, &mut found);
+        strings_with_expressions(value, &mut pointer, &mut |pointer, text| {
+            found.push((pointer.to_owned(), text));
+        });
         pointer.truncate(length);
     }
     found
-}
-
-fn push_segment(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    if key.contains(['~', '/']) {
-        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-    } else {
-        pointer.push_str(key);
-    }
-}
-
-fn collect_strings<'a>(value: &'a Value, pointer: &mut String, out: &mut Vec<(String, &'a str)>) {
-    match value {
-        Value::String(text) if text.contains("${") => out.push((pointer.clone(), text)),
-        Value::Object(map) => {
-            for (key, child) in map {
-                let length = pointer.len();
-                push_segment(pointer, key);
-                collect_strings(child, pointer, out);
-                pointer.truncate(length);
-            }
-        }
-        Value::Array(items) => {
-            for (idx, child) in items.iter().enumerate() {
-                let length = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&idx.to_string());
-                collect_strings(child, pointer, out);
-                pointer.truncate(length);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,13 @@
 //! cause gives one diagnostic (style.md §3).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use conductor_diagnostics::Diagnostic;
 use conductor_model::task_type::{DO_WHILE, EVENT, INLINE, JOIN, SUB_WORKFLOW};
 use conductor_model::{WorkflowDefinitionRef, WorkflowTask};
+use conductor_source::yaml::push_segment;
 use serde_json::Value;
 
 use crate::context::Scope;
@@ -76,7 +78,7 @@ pub(crate) fn check_expressions(
             for (key, value) in input {
                 pointer.clear();
                 pointer.push_str(&site.pointer);
-                pointer.push_str("/inputParameters/");
+                pointer.push_str("/inputParameters");
                 push_segment(&mut pointer, key);
                 if task.type_name() == INLINE
                     && key == "expression"
@@ -104,7 +106,7 @@ pub(crate) fn check_expressions(
         for (key, value) in output {
             pointer.clear();
             pointer.push_str(&scope.base);
-            pointer.push_str("/outputParameters/");
+            pointer.push_str("/outputParameters");
             push_segment(&mut pointer, key);
             strings_with_expressions(value, &mut pointer, &mut |pointer, text| {
                 let resolved = Site {
@@ -159,7 +161,7 @@ fn resolved_fields(task: &WorkflowTask) -> Vec<(String, &str)> {
                 if let Some(domains) = &param.task_to_domain {
                     for (key, value) in domains {
                         if let Value::String(domain) = value {
-                            let mut pointer = "subWorkflowParam/taskToDomain/".to_owned();
+                            let mut pointer = "subWorkflowParam/taskToDomain".to_owned();
                             push_segment(&mut pointer, key);
                             fields.push((pointer, domain.as_str()));
                         }
@@ -172,27 +174,18 @@ fn resolved_fields(task: &WorkflowTask) -> Vec<(String, &str)> {
     fields
 }
 
-fn push_segment(pointer: &mut String, key: &str) {
-    if key.contains(['~', '/']) {
-        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-    } else {
-        pointer.push_str(key);
-    }
-}
-
 /// Calls `visit` with every string in `value` that may hold an expression, and its pointer;
 /// `pointer` is the value's pointer on entry and is restored on return.
-fn strings_with_expressions(
-    value: &Value,
+pub(crate) fn strings_with_expressions<'v>(
+    value: &'v Value,
     pointer: &mut String,
-    visit: &mut dyn FnMut(&str, &str),
+    visit: &mut dyn FnMut(&str, &'v str),
 ) {
     match value {
         Value::String(text) if may_contain_expression(text) => visit(pointer, text),
         Value::Object(map) => {
             for (key, child) in map {
                 let length = pointer.len();
-                pointer.push('/');
                 push_segment(pointer, key);
                 strings_with_expressions(child, pointer, visit);
                 pointer.truncate(length);
@@ -201,8 +194,7 @@ fn strings_with_expressions(
         Value::Array(items) => {
             for (idx, child) in items.iter().enumerate() {
                 let length = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&idx.to_string());
+                let _ = write!(pointer, "/{idx}");
                 strings_with_expressions(child, pointer, visit);
                 pointer.truncate(length);
             }

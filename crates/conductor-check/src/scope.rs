@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use conductor_model::task_type::{DO_WHILE, FORK_JOIN_DYNAMIC, SET_VARIABLE};
 use conductor_model::{WorkflowDef, WorkflowTask};
+use conductor_source::yaml::escape_segment;
 
 /// The kind of a task list inside a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,10 +208,7 @@ impl<'a> DataFlow<'a> {
             }
             if let Some(cases) = &task.decision_cases {
                 for (case_idx, (case, list)) in cases.iter().enumerate() {
-                    let case_pointer = format!(
-                        "{pointer}/decisionCases/{}",
-                        case.replace('~', "~0").replace('/', "~1")
-                    );
+                    let case_pointer = format!("{pointer}/decisionCases/{}", escape_segment(case));
                     self.index_list(
                         list,
                         &case_pointer,

@@ -1,6 +1,7 @@
 //! Visiting every task of a workflow, with where it is.
 
 use conductor_model::{WorkflowDef, WorkflowDefinitionRef, WorkflowTask};
+use conductor_source::yaml::push_segment;
 
 /// One task reached by [`walk_tasks`].
 #[derive(Debug, Clone)]
@@ -56,12 +57,8 @@ fn walk_list<'a>(
         if let Some(cases) = &task.decision_cases {
             for (case, list) in cases {
                 pointer.truncate(task_length);
-                pointer.push_str("/decisionCases/");
-                if case.contains(['~', '/']) {
-                    pointer.push_str(&case.replace('~', "~0").replace('/', "~1"));
-                } else {
-                    pointer.push_str(case);
-                }
+                pointer.push_str("/decisionCases");
+                push_segment(pointer, case);
                 walk_list(list, pointer, false, loop_depth, visit);
             }
         }

@@ -111,6 +111,29 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the help to `` did you mean `suggestion`? `` when there is a near miss (see
+    /// [`suggest`](crate::suggest)), which is then the likeliest fix, and to `otherwise` when
+    /// there is not.
+    pub fn with_suggestion_or_help(
+        self,
+        suggestion: Option<impl AsRef<str>>,
+        otherwise: impl Into<String>,
+    ) -> Diagnostic {
+        match suggestion {
+            Some(suggestion) => self.with_help(did_you_mean(suggestion.as_ref())),
+            None => self.with_help(otherwise),
+        }
+    }
+
+    /// Sets the help to `` did you mean `suggestion`? `` when there is a near miss, and leaves
+    /// it as it is otherwise.
+    pub fn with_suggestion(self, suggestion: Option<impl AsRef<str>>) -> Diagnostic {
+        match suggestion {
+            Some(suggestion) => self.with_help(did_you_mean(suggestion.as_ref())),
+            None => self,
+        }
+    }
+
     /// Sets the note: background that explains the problem without being a fix.
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.note = Some(note.into());
@@ -192,6 +215,11 @@ pub(crate) fn sorted(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
     let mut refs: Vec<&Diagnostic> = diagnostics.iter().collect();
     refs.sort_by(|a, b| a.rendering_order(b));
     refs
+}
+
+/// The help line for a near miss: `` did you mean `name`? ``.
+pub fn did_you_mean(name: &str) -> String {
+    format!("did you mean `{name}`?")
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use conductor_diagnostics::{Code, Diagnostic};
 use conductor_model::defaults::{Nested, NullHandling, ObjectKind, WORKFLOW_TASK_TYPE_ALIAS};
 use conductor_model::normalize::{normalize_task_def, normalize_workflow_def, strip_defaults};
 use conductor_model::{TaskDef, WorkflowDef, WorkflowDefinitionRef, WorkflowTask, task_type};
-use conductor_source::yaml::to_yaml;
+use conductor_source::yaml::{escape_segment, to_yaml};
 use conductor_source::{FileId, SourceFile, SourceMap};
 use serde_json::Value;
 
@@ -186,7 +186,7 @@ fn report_losses(
         return;
     };
     for (key, child) in object {
-        let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let child_pointer = format!("{pointer}/{}", escape_segment(key));
         let alias = kind == ObjectKind::WorkflowTask && key == WORKFLOW_TASK_TYPE_ALIAS;
         let Some(field) = kind.field(key) else {
             if !alias {
@@ -223,10 +223,7 @@ fn report_losses(
             }
             (Nested::MapOfLists(nested), Value::Object(map)) => {
                 for (case, list) in map {
-                    let case_pointer = format!(
-                        "{child_pointer}/{}",
-                        case.replace('~', "~0").replace('/', "~1")
-                    );
+                    let case_pointer = format!("{child_pointer}/{}", escape_segment(case));
                     for (idx, item) in list.as_array().into_iter().flatten().enumerate() {
                         report_losses(source, nested, item, &format!("{case_pointer}/{idx}"), out);
                     }

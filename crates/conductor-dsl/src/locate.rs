@@ -73,7 +73,4 @@ pub fn split_pointer(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-/// Escapes one segment for a pointer.
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+pub use conductor_source::yaml::escape_segment;

@@ -18,6 +18,7 @@ use conductor_model::{
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use crate::locate::escape_segment;
 use crate::lower::{
     DYNAMIC_TASKS, DYNAMIC_TASKS_INPUT, JOIN_SUFFIX, SWITCH_CASE_VALUE, TASK_TO_EXECUTE,
     WAIT_SIGNAL, generated_join, lower_tasks_detached,
@@ -749,7 +750,7 @@ fn raise_cases(
         .into_iter()
         .flatten()
         .map(|(case, tasks)| {
-            let escaped = case.replace('~', "~0").replace('/', "~1");
+            let escaped = escape_segment(case);
             Ok((
                 case.clone(),
                 raise_tasks(tasks, &format!("{pointer}/{escaped}"))?,

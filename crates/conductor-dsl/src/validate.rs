@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use conductor_diagnostics::{Code, Diagnostic, format_available, suggest};
+use conductor_diagnostics::{Code, Diagnostic, did_you_mean, format_available, suggest};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -471,7 +471,7 @@ impl<'a> ErrorMapper<'a> {
         let help = if let Some(suggestion) = suggest(key, allowed.iter().map(String::as_str)) {
             self.misspelled
                 .push((instance.to_vec(), suggestion.clone()));
-            format!("did you mean `{suggestion}`?")
+            did_you_mean(&suggestion)
         } else if let Some(dsl) = conductor_spelling {
             format!("conductor-apply writes Conductor's `{key}` as {dsl}")
         } else if let Some(form_key) = TASK_FORMS
@@ -558,11 +558,10 @@ impl<'a> ErrorMapper<'a> {
             format!("`{shown}` is not a valid `{field}`"),
         )
         .with_primary(self.file, span, "not allowed here");
-        let help = match suggest(&shown, options.iter().copied()) {
-            Some(suggestion) => format!("did you mean `{suggestion}`?"),
-            None => format!("use one of {}", format_available(options.iter().copied())),
-        };
-        diagnostic = diagnostic.with_help(help);
+        diagnostic = diagnostic.with_suggestion_or_help(
+            suggest(&shown, options.iter().copied()),
+            format!("use one of {}", format_available(options.iter().copied())),
+        );
         self.push(diagnostic);
     }
 

@@ -35,10 +35,10 @@ fn join_on_task_outside_fork(
     if let Some((fork_ref, fork_span)) = fork {
         diagnostic = diagnostic.with_secondary(file, fork_span, format!("fork `{fork_ref}`"));
     }
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help("list the reference names of the last task of each branch"),
-    }
+    diagnostic.with_suggestion_or_help(
+        suggestion,
+        "list the reference names of the last task of each branch",
+    )
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_diagnostics::{Code, Diagnostic, did_you_mean, suggest};
 use conductor_dsl::locate::Part;
 use conductor_model::task_type::{is_known_type, known_types};
 use conductor_source::FileId;
@@ -25,7 +25,7 @@ fn misspelled_task_type(
     )
     .with_primary(file, span, "unknown type")
     .with_note(format!("the server runs an unknown type as a custom task, which needs a task definition named `{name}` and a worker polling for it"))
-    .with_help(format!("did you mean `{suggestion}`?"))
+    .with_help(did_you_mean(suggestion))
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_diagnostics::{Code, Diagnostic, did_you_mean, suggest};
 use conductor_dsl::locate::Part;
 use conductor_model::task_type::TERMINATE;
 use conductor_source::FileId;
@@ -28,7 +28,7 @@ fn non_literal_termination_status(
     let help = value
         .and_then(Value::as_str)
         .and_then(|text| suggest(text, STATUSES))
-        .map(|suggestion| format!("did you mean `{suggestion}`?"))
+        .map(|suggestion| did_you_mean(&suggestion))
         .unwrap_or_else(|| "write one of `COMPLETED`, `FAILED`, `TERMINATED` (a literal, not `${...}`), or use `terminate: {status: ...}`".to_owned());
     Diagnostic::new(
         Code::NonLiteralTerminationStatus,

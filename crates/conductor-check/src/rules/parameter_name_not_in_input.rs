@@ -26,12 +26,10 @@ fn parameter_name_not_in_input(
     )
     .with_primary(file, span, "no such input key")
     .with_note(format!("`{field}` holds the name of an input key, not a value; the value is read from that key at run time and is null when it is missing"));
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help(format!(
-            "add `{key}` to the task's input with the value to use"
-        )),
-    }
+    diagnostic.with_suggestion_or_help(
+        suggestion,
+        format!("add `{key}` to the task's input with the value to use"),
+    )
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

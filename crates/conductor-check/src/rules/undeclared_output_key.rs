@@ -57,10 +57,7 @@ fn undeclared_output_key(
         });
         return diagnostic;
     }
-    match suggest(key, known.iter().copied()) {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic,
-    }
+    diagnostic.with_suggestion(suggest(key, known.iter().copied()))
 }
 
 /// `rest` are the segments after `output`.

@@ -24,10 +24,10 @@ fn undeclared_workflow_input(
     .with_note(format!(
         "a missing input resolves to null; declared inputs {declared}"
     ));
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help(format!("add `{name}` to the workflow's `inputs`")),
-    }
+    diagnostic.with_suggestion_or_help(
+        suggestion,
+        format!("add `{name}` to the workflow's `inputs`"),
+    )
 }
 
 pub(crate) fn check(site: &Site<'_>, name: &str, range: Range<usize>, out: &mut Vec<Diagnostic>) {

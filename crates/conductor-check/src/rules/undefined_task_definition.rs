@@ -25,10 +25,7 @@ fn undefined_task_definition(
     )
     .with_primary(file, span, "not defined in the repository")
     .with_note("the server runs a task without a definition with default retries and timeouts; the definition may exist only on the server, which `plan` checks");
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help(format!("add a `task: {name}` document")),
-    }
+    diagnostic.with_suggestion_or_help(suggestion, format!("add a `task: {name}` document"))
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

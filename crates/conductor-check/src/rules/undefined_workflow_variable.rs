@@ -21,12 +21,10 @@ fn undefined_workflow_variable(
     )
     .with_primary(file, span, "never set")
     .with_note("variables exist once a SET_VARIABLE task sets them; until then the server resolves them to null");
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help(format!(
-            "set it with a `setVariable: {{{name}: ...}}` task before it is read"
-        )),
-    }
+    diagnostic.with_suggestion_or_help(
+        suggestion,
+        format!("set it with a `setVariable: {{{name}: ...}}` task before it is read"),
+    )
 }
 
 pub(crate) fn check(site: &Site<'_>, name: &str, range: Range<usize>, out: &mut Vec<Diagnostic>) {

@@ -32,13 +32,12 @@ fn unknown_script_input(
     } else {
         format!("the script's `$` is the task's input; {available}")
     });
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None if is_loop => diagnostic.with_help(format!("add `{name}` to the loop's `input`")),
-        None => diagnostic.with_help(format!(
-            "add `{name}` to the task's `input` with the value the script needs"
-        )),
-    }
+    let otherwise = if is_loop {
+        format!("add `{name}` to the loop's `input`")
+    } else {
+        format!("add `{name}` to the task's `input` with the value the script needs")
+    };
+    diagnostic.with_suggestion_or_help(suggestion, otherwise)
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {

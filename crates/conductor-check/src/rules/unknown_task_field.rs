@@ -25,12 +25,10 @@ fn unknown_task_field(
         "the server resolves it to null; {}",
         format_available_with_limit(TASK_FIELDS.iter().copied(), usize::MAX)
     ));
-    match suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help(format!(
-            "read the task's output: `{reference}.output.<key>`"
-        )),
-    }
+    diagnostic.with_suggestion_or_help(
+        suggestion,
+        format!("read the task's output: `{reference}.output.<key>`"),
+    )
 }
 
 /// Checks the field after a task reference; returns whether it is known.

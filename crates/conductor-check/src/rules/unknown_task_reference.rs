@@ -54,10 +54,7 @@ fn unknown_task_reference(
     if known.server_message.is_some() && (root == "$" || root.starts_with('[')) {
         return diagnostic.with_help("the server's registration check reads the text before the first `.`; start the path with `workflow` or a task reference, without `$.` or brackets");
     }
-    match known.suggestion {
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        None => diagnostic.with_help("use `workflow.input...`, `workflow.variables...` or `<ref>.output...` of a task of this workflow"),
-    }
+    diagnostic.with_suggestion_or_help(known.suggestion, "use `workflow.input...`, `workflow.variables...` or `<ref>.output...` of a task of this workflow")
 }
 
 /// The registration part: every `${...}` piece of a top-level task's input, split as the

@@ -31,10 +31,10 @@ fn unknown_workflow_field(
             usize::MAX
         )
     ));
-    match (suggestion, field) {
-        (_, "name") => diagnostic.with_help("the workflow's name is `workflow.workflowType`"),
-        (Some(suggestion), _) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-        (None, _) => diagnostic,
+    if field == "name" {
+        diagnostic.with_help("the workflow's name is `workflow.workflowType`")
+    } else {
+        diagnostic.with_suggestion(suggestion)
     }
 }
 

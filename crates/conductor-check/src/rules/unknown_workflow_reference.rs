@@ -43,10 +43,8 @@ fn unknown_workflow_reference(
             )
             .with_primary(file, span, "no such workflow")
             .with_note(note);
-            match suggestion {
-                Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-                None => diagnostic.with_help(format!("add a `workflow: {name}` document")),
-            }
+            diagnostic
+                .with_suggestion_or_help(suggestion, format!("add a `workflow: {name}` document"))
         }
     }
 }

@@ -4,6 +4,7 @@
 use conductor_dsl::lower::provenance::Provenance;
 use conductor_dsl::syntax::task::TASK_FORMS;
 use conductor_model::{WorkflowDefinitionRef, WorkflowTask, task_type};
+use conductor_source::yaml::escape_segment;
 use serde_json::Value;
 
 use super::Catalogue;
@@ -54,7 +55,7 @@ fn walk_list<'a>(
         let reference = task.task_reference_name.as_str();
         for (case, list) in task.decision_cases.iter().flatten() {
             within.push(Within::Case(reference, case));
-            let segment = case.replace('~', "~0").replace('/', "~1");
+            let segment = escape_segment(case);
             walk_list(
                 list,
                 &format!("{pointer}/decisionCases/{segment}"),

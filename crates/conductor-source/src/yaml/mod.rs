@@ -26,7 +26,7 @@ use std::ops::Range;
 
 pub use build::{ALIAS_NODE_BUDGET, MAX_DEPTH};
 pub use emit::to_yaml;
-pub use pointer::Located;
+pub use pointer::{Located, escape_segment, push_segment};
 pub use problem::{YamlProblem, YamlProblemKind};
 pub use scalar_map::{ScalarSourceMap, scalar_source_offset, scalar_source_range};
 

@@ -19,6 +19,23 @@ pub struct Located<'a> {
     pub alias_site: Option<Range<usize>>,
 }
 
+/// One pointer segment encoded (`~` as `~0`, `/` as `~1`); borrowed when nothing needs it,
+/// which is nearly always.
+pub fn escape_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// Appends `/` and the encoded `segment` to `pointer`: how a walk builds a pointer in one
+/// buffer, truncating it again on the way back up.
+pub fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    pointer.push_str(&escape_segment(segment));
+}
+
 /// Decodes one pointer segment (`~1` is `/`, `~0` is `~`); `None` for any other `~` escape.
 fn unescape(segment: &str) -> Option<Cow<'_, str>> {
     if !segment.contains('~') {

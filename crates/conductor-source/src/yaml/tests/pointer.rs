@@ -108,3 +108,19 @@ fn node_conveniences() {
     assert!(tasks.get("name").is_none());
     assert!(root.index(0).is_none());
 }
+
+#[test]
+fn built_pointers_find_their_keys() {
+    use crate::yaml::{escape_segment, push_segment};
+    let text = "a/b:\n  m~n:\n    '~1/': deep\nplain: yes\n";
+    let mut pointer = String::new();
+    for key in ["a/b", "m~n", "~1/"] {
+        push_segment(&mut pointer, key);
+    }
+    assert_eq!(pointer, "/a~1b/m~0n/~01~1");
+    check(text, &pointer, Some(("deep", Some("'~1/'"))));
+    assert!(matches!(
+        escape_segment("plain"),
+        std::borrow::Cow::Borrowed("plain")
+    ));
+}
