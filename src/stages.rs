@@ -30,6 +30,13 @@ pub struct Checked {
     pub suppressed: usize,
 }
 
+impl Checked {
+    /// Whether any diagnostic left after suppression is an error.
+    pub fn has_errors(&self) -> bool {
+        conductor_diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
 /// Why definitions could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum StageError {

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use conductor_diagnostics::Severity;
 
 use crate::error::CliError;
 use crate::exit::Exit;
@@ -27,11 +26,7 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
     let checked = super::check_definitions(&args.paths)?;
     output.checked(&checked);
-    let errors = checked
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.severity() == Severity::Error);
-    Ok(if errors {
+    Ok(if checked.has_errors() {
         Exit::InputErrors
     } else {
         Exit::Success

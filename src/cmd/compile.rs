@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use conductor_diagnostics::Severity;
 use serde::Serialize;
 
 use crate::error::CliError;
@@ -33,20 +32,9 @@ pub struct CompileArgs {
 
 /// Runs `compile`.
 pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
-    let checked = super::check_definitions(&args.paths)?;
-    let errors = checked
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.severity() == Severity::Error);
-    output.report(
-        &checked.diagnostics,
-        &checked.sources,
-        checked.files_checked,
-    );
-    if errors {
-        eprint_text("nothing was written: fix the errors above first\n");
+    let Some(checked) = super::definitions_to_write(&args.paths, output)? else {
         return Ok(Exit::InputErrors);
-    }
+    };
     let mut written = 0;
     for workflow in &checked.compiled.workflows {
         let version = workflow.def.version.unwrap_or(1);

@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
-use conductor_diagnostics::Severity;
 use conductor_docs::{Definitions, Page, SourceLocation};
 
 use crate::error::CliError;
@@ -46,20 +45,9 @@ pub struct DocsArgs {
 
 /// Runs `docs`.
 pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
-    let checked = super::check_definitions(&args.paths)?;
-    let errors = checked
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.severity() == Severity::Error);
-    output.report(
-        &checked.diagnostics,
-        &checked.sources,
-        checked.files_checked,
-    );
-    if errors {
-        eprint_text("nothing was written: fix the errors above first\n");
+    let Some(checked) = super::definitions_to_write(&args.paths, output)? else {
         return Ok(Exit::InputErrors);
-    }
+    };
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let out_dir = lexical_absolute(&cwd, &args.out);
     let root = project_root(&cwd);

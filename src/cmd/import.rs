@@ -3,7 +3,6 @@
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
-use conductor_diagnostics::Severity;
 use conductor_dsl::import::{ImportSource, import, read_json};
 use conductor_source::{SourceMap, discover_with_extensions, read_source};
 
@@ -65,10 +64,7 @@ pub fn run(args: &ImportArgs, output: Output) -> Result<Exit, CliError> {
     diagnostics.extend(problems);
     conductor_diagnostics::sort_diagnostics(&mut diagnostics);
     output.report(&diagnostics, &sources, files.len());
-    if diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.severity() == Severity::Error)
-    {
+    if conductor_diagnostics::has_errors(&diagnostics) {
         eprint_text("nothing was written: fix the errors above first\n");
         return Ok(Exit::InputErrors);
     }

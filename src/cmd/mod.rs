@@ -15,12 +15,33 @@ use std::path::PathBuf;
 use conductor_source::SourceMap;
 
 use crate::error::CliError;
+use crate::output::{Output, eprint_text};
 use crate::project::{Project, load_project};
 use crate::stages::{Checked, check_files, definition_files};
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
     load_definitions(paths).map(|(_, checked)| checked)
+}
+
+/// For the commands that write from the definitions (`compile`, `docs`): checks them and
+/// reports the diagnostics; `None`, after saying so, when any is an error, since nothing is
+/// ever written from a definition with an error.
+pub fn definitions_to_write(
+    paths: &[PathBuf],
+    output: Output,
+) -> Result<Option<Checked>, CliError> {
+    let checked = check_definitions(paths)?;
+    output.report(
+        &checked.diagnostics,
+        &checked.sources,
+        checked.files_checked,
+    );
+    if checked.has_errors() {
+        eprint_text("nothing was written: fix the errors above first\n");
+        return Ok(None);
+    }
+    Ok(Some(checked))
 }
 
 /// Like [`check_definitions`], also returning the project (its server, prune scope, ...).

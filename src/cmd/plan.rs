@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use conductor_diagnostics::Severity;
 use conductor_plan::render::human::{HumanPlanOptions, render_plan_human};
 use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
@@ -85,11 +84,7 @@ pub fn make_plan(
         &checked.sources,
         checked.files_checked,
     );
-    if checked
-        .diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.severity() == Severity::Error)
-    {
+    if checked.has_errors() {
         eprint_text("nothing was planned: fix the errors above first\n");
         return Ok(None);
     }

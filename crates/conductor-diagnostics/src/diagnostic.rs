@@ -217,6 +217,14 @@ pub(crate) fn sorted(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
     refs
 }
 
+/// Whether any of `diagnostics` is an error: what makes a command refuse to write, plan or
+/// apply, and exit with a failure.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity == Severity::Error)
+}
+
 /// The help line for a near miss: `` did you mean `name`? ``.
 pub fn did_you_mean(name: &str) -> String {
     format!("did you mean `{name}`?")

@@ -58,7 +58,7 @@ mod summary;
 mod suppress;
 
 pub use codes::{Code, CodeInfo, Example, ExampleEncoding, ExampleKind, Severity, Stage};
-pub use diagnostic::{Diagnostic, Label, did_you_mean, sort_diagnostics};
+pub use diagnostic::{Diagnostic, Label, did_you_mean, has_errors, sort_diagnostics};
 pub use explain::{explain, list_codes};
 pub use render::github::render_github;
 pub use render::human::{HumanOptions, render_human};

@@ -26,7 +26,7 @@ use serde_json::Value;
 use crate::locate::{DocumentSpans, Part, span_at, split_pointer};
 use crate::lower::{Compiled, lower_document};
 use crate::parse::parse_file;
-use crate::raise::{raise_task_def, raise_workflow};
+use crate::raise::{RaiseError, raise_task_def, raise_workflow};
 use crate::schema::conductor_schema;
 
 /// One JSON document to import, with its span tree (JSON is read with the YAML loader, so every
@@ -347,54 +347,17 @@ fn import_workflow(
     {
         object.insert("version".to_owned(), version.clone());
     }
-    let def: WorkflowDef = match serde_json::from_value(stripped) {
-        Ok(def) => def,
-        Err(error) => {
-            diagnostics.push(invalid_definition(
-                source,
-                pointer,
-                format!("not a valid WorkflowDef: {error}"),
-            ));
-            return None;
-        }
+    let kind = ImportKind {
+        model: "WorkflowDef",
+        noun: "workflow",
+        raise: |def| raise_workflow(def).map(serde_json::to_value),
+        compiled_back: |compiled| match compiled.workflows.as_slice() {
+            [only] => Some(serde_json::to_value(&only.def)),
+            _ => None,
+        },
+        normalize: normalize_workflow_def,
     };
-    let document = match raise_workflow(&def) {
-        Ok(document) => document,
-        Err(problem) => {
-            diagnostics.push(inexpressible(
-                source,
-                pointer,
-                &problem.pointer,
-                &problem.message,
-            ));
-            return None;
-        }
-    };
-    let yaml = to_yaml(&serde_json::to_value(&document).unwrap_or(Value::Null));
-    match compile_back(&yaml) {
-        Some(compiled) if compiled.workflows.len() == 1 => {
-            let back = serde_json::to_value(&compiled.workflows[0].def).unwrap_or(Value::Null);
-            if normalize_workflow_def(&back) != normalize_workflow_def(value) {
-                diagnostics.push(inexpressible(source, pointer, "", "the imported workflow does not compile back to the original (please report this)"));
-                return None;
-            }
-        }
-        _ => {
-            diagnostics.push(inexpressible(
-                source,
-                pointer,
-                "",
-                "the imported workflow does not compile (please report this)",
-            ));
-            return None;
-        }
-    }
-    Some(Imported {
-        def,
-        file: source.file,
-        pointer: pointer.to_owned(),
-        yaml,
-    })
+    import_definition(&kind, source, pointer, value, stripped, diagnostics)
 }
 
 fn import_task_def(
@@ -404,19 +367,57 @@ fn import_task_def(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Imported<TaskDef>> {
     let stripped = checked_definition(source, pointer, ObjectKind::TaskDef, value, diagnostics)?;
-    let def: TaskDef = match serde_json::from_value(stripped) {
+    let kind = ImportKind {
+        model: "TaskDef",
+        noun: "task definition",
+        raise: |def| raise_task_def(def).map(serde_json::to_value),
+        compiled_back: |compiled| match compiled.task_defs.as_slice() {
+            [only] => Some(serde_json::to_value(&only.def)),
+            _ => None,
+        },
+        normalize: normalize_task_def,
+    };
+    import_definition(&kind, source, pointer, value, stripped, diagnostics)
+}
+
+/// What importing differs in between workflows and task definitions.
+struct ImportKind<T> {
+    /// The server's model name, for messages (`WorkflowDef`).
+    model: &'static str,
+    /// The definition in words, for messages (`workflow`).
+    noun: &'static str,
+    /// The DSL document for the definition, as a JSON value.
+    raise: fn(&T) -> Result<serde_json::Result<Value>, RaiseError>,
+    /// The definition compiled back from the YAML, when it compiled to exactly one.
+    compiled_back: fn(&Compiled) -> Option<serde_json::Result<Value>>,
+    /// The normal form that the round trip must preserve.
+    normalize: fn(&Value) -> Value,
+}
+
+/// Reads the checked, default-stripped definition into the model, raises it to the DSL,
+/// writes the YAML, and proves the YAML compiles back to `original` (normalised): import never
+/// writes a file that says something else than the server's definition.
+fn import_definition<T: serde::de::DeserializeOwned>(
+    kind: &ImportKind<T>,
+    source: &ImportSource<'_>,
+    pointer: &str,
+    original: &Value,
+    stripped: Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Imported<T>> {
+    let def: T = match serde_json::from_value(stripped) {
         Ok(def) => def,
         Err(error) => {
             diagnostics.push(invalid_definition(
                 source,
                 pointer,
-                format!("not a valid TaskDef: {error}"),
+                format!("not a valid {}: {error}", kind.model),
             ));
             return None;
         }
     };
-    let document = match raise_task_def(&def) {
-        Ok(document) => document,
+    let document = match (kind.raise)(&def) {
+        Ok(document) => document.unwrap_or(Value::Null),
         Err(problem) => {
             diagnostics.push(inexpressible(
                 source,
@@ -427,22 +428,22 @@ fn import_task_def(
             return None;
         }
     };
-    let yaml = to_yaml(&serde_json::to_value(&document).unwrap_or(Value::Null));
-    match compile_back(&yaml) {
-        Some(compiled) if compiled.task_defs.len() == 1 => {
-            let back = serde_json::to_value(&compiled.task_defs[0].def).unwrap_or(Value::Null);
-            if normalize_task_def(&back) != normalize_task_def(value) {
-                diagnostics.push(inexpressible(source, pointer, "", "the imported task definition does not compile back to the original (please report this)"));
+    let yaml = to_yaml(&document);
+    let noun = kind.noun;
+    match compile_back(&yaml).as_ref().and_then(kind.compiled_back) {
+        Some(back) => {
+            let back = back.unwrap_or(Value::Null);
+            if (kind.normalize)(&back) != (kind.normalize)(original) {
+                let message = format!(
+                    "the imported {noun} does not compile back to the original (please report this)"
+                );
+                diagnostics.push(inexpressible(source, pointer, "", &message));
                 return None;
             }
         }
-        _ => {
-            diagnostics.push(inexpressible(
-                source,
-                pointer,
-                "",
-                "the imported task definition does not compile (please report this)",
-            ));
+        None => {
+            let message = format!("the imported {noun} does not compile (please report this)");
+            diagnostics.push(inexpressible(source, pointer, "", &message));
             return None;
         }
     }
