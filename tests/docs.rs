@@ -4,6 +4,8 @@
 //! schema in the reference, and every Mermaid diagram must be accepted by the real Mermaid
 //! parser (`tests/mermaid/validate.mjs`, which needs `npm ci --prefix tests/mermaid`).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -972,31 +974,6 @@ fn a_workflow_too_large_for_mermaid_is_listed_without_a_flowchart() {
     assert!(page.contains("| `step_599` |"));
 }
 
-/// Corpus files whose definitions `check` rejects after import, so `docs` writes nothing for
-/// them (the same files and reasons as in tests/import.rs).
-const GENUINELY_BROKEN: &[(&str, &str)] = &[
-    (
-        "notification_fanout.json",
-        "its last FORK_JOIN has no JOIN after it (CA305)",
-    ),
-    (
-        "expression_showcase.json",
-        "`${workflow.startTime}`, which the server resolves to null (CA403)",
-    ),
-    (
-        "status_listener_disabled.json",
-        "`${workflow.createTime}`, which the server resolves to null (CA403)",
-    ),
-    (
-        "workflow_with_synchronous_system_task.json",
-        "`${jsonjq.output.resources}`: a JSON_JQ_TRANSFORM task outputs `result` and `resultList` (CA409)",
-    ),
-    (
-        "do_while_timeline_ui_demo.json",
-        "a jq program with single-quoted strings, which jq does not accept (CA504)",
-    ),
-];
-
 /// The (name, version) of every workflow in a Conductor JSON file.
 fn workflow_identities(file: &Path) -> Vec<(String, i64)> {
     let value: serde_json::Value =
@@ -1039,7 +1016,7 @@ fn documents_the_imported_corpus() {
     files.sort();
     files.retain(|file| {
         let name = file.file_name().expect("name").to_string_lossy();
-        !GENUINELY_BROKEN.iter().any(|(broken, _)| *broken == name)
+        !common::is_broken_corpus_file(&name)
     });
     assert!(files.len() >= 120, "{} corpus files", files.len());
     // The server's tests register some names twice; each group holds every name once, so that

@@ -4,9 +4,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Sandbox, corpus_dir, found};
+use common::{BROKEN_CORPUS_FILES, Sandbox, corpus_dir, corpus_files, found};
 use conductor_diagnostics::{Code, ExampleKind, Stage};
 use conductor_dsl::import::file_stem;
 use conductor_dsl::lower::{Compiled, lower_document};
@@ -14,53 +14,6 @@ use conductor_dsl::parse::parse_file;
 use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
 use conductor_source::{SourceFile, SourceMap};
 use serde_json::Value;
-
-/// Corpus files that `check` rejects after import, because the definitions are genuinely
-/// broken (the import itself is faithful).
-const GENUINELY_BROKEN: &[(&str, &str, &str)] = &[
-    (
-        "notification_fanout.json",
-        "CA305",
-        "its last FORK_JOIN has no JOIN after it: the workflow terminates when the fork runs",
-    ),
-    (
-        "expression_showcase.json",
-        "CA403",
-        "`${workflow.startTime}`: the server's resolution document has no `startTime`, so it resolves to null (contract §6.2)",
-    ),
-    (
-        "status_listener_disabled.json",
-        "CA403",
-        "`${workflow.createTime}`: the server's resolution document has no `createTime`, so it resolves to null (contract §6.2)",
-    ),
-    (
-        "workflow_with_synchronous_system_task.json",
-        "CA409",
-        "the output reads `${jsonjq.output.resources}`, but a JSON_JQ_TRANSFORM task's output is `result` and `resultList` (contract §3.3)",
-    ),
-    (
-        "do_while_timeline_ui_demo.json",
-        "CA504",
-        "a jq program writes strings in single quotes (`'task1'`), which jq does not accept",
-    ),
-];
-
-fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![corpus.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).expect("read corpus").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
@@ -210,10 +163,10 @@ fn every_corpus_file_round_trips_through_import_and_compile() {
         }
         // check reports no error, except for the genuinely broken definitions listed above;
         // where there is none, the binary's `compile` writes exactly what the library lowered.
-        let expected: Vec<&str> = GENUINELY_BROKEN
+        let expected: Vec<&str> = BROKEN_CORPUS_FILES
             .iter()
-            .filter(|(file, _, _)| *file == name)
-            .map(|(_, code, _)| *code)
+            .filter(|broken| broken.file == name)
+            .map(|broken| broken.code)
             .collect();
         let report = sandbox.run(&["check", "--format", "json", "first"]).json();
         let mut errors: Vec<String> = report["diagnostics"]

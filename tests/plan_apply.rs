@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failure here is a failed test.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -620,51 +622,13 @@ fn every_example_workflow_and_task_type_converges() {
     }
 }
 
-/// Corpus files whose definitions `plan` and `apply` refuse, because `check` finds them
-/// genuinely broken (the same list as the import test's, with the same reasons).
-const REFUSED_CORPUS_FILES: &[(&str, &str)] = &[
-    (
-        "notification_fanout.json",
-        "a FORK_JOIN without a JOIN after it",
-    ),
-    (
-        "expression_showcase.json",
-        "`${workflow.startTime}`, which the server resolves to null",
-    ),
-    (
-        "status_listener_disabled.json",
-        "`${workflow.createTime}`, which the server resolves to null",
-    ),
-    (
-        "workflow_with_synchronous_system_task.json",
-        "`${jsonjq.output.resources}`: a JSON_JQ_TRANSFORM task outputs `result` and `resultList`",
-    ),
-    (
-        "do_while_timeline_ui_demo.json",
-        "a jq program with single-quoted strings, which jq does not accept",
-    ),
-];
-
 #[test]
 fn every_corpus_definition_imported_and_applied_plans_no_change() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
+    let Some(corpus) = common::corpus_dir() else {
         eprintln!("skipping: no ../shared/corpus next to this checkout");
         return;
-    }
-    let mut files = Vec::new();
-    let mut stack = vec![corpus];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    };
+    let files = common::corpus_files(&corpus);
     assert!(files.len() >= 128);
     // One fresh server for the run; each file is imported into its own project, applied, then
     // planned. (Three conductor-oss files define the same workflow name and version as others,
@@ -683,9 +647,7 @@ fn every_corpus_definition_imported_and_applied_plans_no_change() {
             failures.push(format!("{name}: import failed: {}", imported.stderr));
             continue;
         }
-        let refused = REFUSED_CORPUS_FILES
-            .iter()
-            .any(|(refused, _)| *refused == name);
+        let refused = common::is_broken_corpus_file(&name);
         let applied = run(
             dir.path(),
             &server,

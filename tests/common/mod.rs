@@ -136,3 +136,66 @@ pub fn corpus_dir() -> Option<PathBuf> {
     let corpus = repo_root().join("../shared/corpus");
     corpus.is_dir().then_some(corpus)
 }
+
+/// Every JSON file of the corpus, at any depth, sorted.
+pub fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![corpus.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).expect("read corpus").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A corpus file whose definitions are genuinely broken: `check` rejects them after import
+/// (the import itself is faithful), so `plan`, `apply` and `docs` refuse them too.
+pub struct BrokenCorpusFile {
+    /// The file's name.
+    pub file: &'static str,
+    /// The error code `check` reports.
+    pub code: &'static str,
+    /// What is wrong with it.
+    pub why: &'static str,
+}
+
+/// The corpus files whose definitions are genuinely broken, with why.
+pub const BROKEN_CORPUS_FILES: &[BrokenCorpusFile] = &[
+    BrokenCorpusFile {
+        file: "notification_fanout.json",
+        code: "CA305",
+        why: "its last FORK_JOIN has no JOIN after it: the workflow terminates when the fork runs",
+    },
+    BrokenCorpusFile {
+        file: "expression_showcase.json",
+        code: "CA403",
+        why: "`${workflow.startTime}`: the server's resolution document has no `startTime`, so it resolves to null (contract §6.2)",
+    },
+    BrokenCorpusFile {
+        file: "status_listener_disabled.json",
+        code: "CA403",
+        why: "`${workflow.createTime}`: the server's resolution document has no `createTime`, so it resolves to null (contract §6.2)",
+    },
+    BrokenCorpusFile {
+        file: "workflow_with_synchronous_system_task.json",
+        code: "CA409",
+        why: "the output reads `${jsonjq.output.resources}`, but a JSON_JQ_TRANSFORM task's output is `result` and `resultList` (contract §3.3)",
+    },
+    BrokenCorpusFile {
+        file: "do_while_timeline_ui_demo.json",
+        code: "CA504",
+        why: "a jq program writes strings in single quotes (`'task1'`), which jq does not accept",
+    },
+];
+
+/// Whether the corpus file named `name` is in [`BROKEN_CORPUS_FILES`].
+pub fn is_broken_corpus_file(name: &str) -> bool {
+    BROKEN_CORPUS_FILES.iter().any(|broken| broken.file == name)
+}
