@@ -1,13 +1,11 @@
-//! What a value reads: the `${...}` references inside it.
-//!
-//! This is a small scan, kept behind the one function [`expression_reads`] so that it can be
-//! replaced by conductor-check's expression parser and scope resolution when they land. It
-//! follows the server's text rules (contract §6.4–§6.6): `$${` is an escape and not a
-//! reference; braces nest, and the inner expression is read too; an unterminated `${` is text.
-//! Of each path it keeps the leading segments written in dot or bracket notation
-//! (`workflow.input.orderId`, `['my ref'].output.x`, `$.charge.output`), which is all the
-//! catalogue needs: who is read, and which input or output key.
+//! What a value reads: the `${...}` references inside it, found and parsed by
+//! conductor-check's expression parser (the one `check` resolves), so that the catalogue and
+//! the checker never disagree on what an expression is. Of each path the catalogue keeps the
+//! leading segments written as names or plain indexes (`workflow.input.orderId`,
+//! `['my ref'].output.x`, `$.charge.output`, `items[0]`), which is all it needs: who is read,
+//! and which input or output key.
 
+use conductor_check::expr::{Body, Expression, SegmentKind, expressions_in};
 use serde_json::Value;
 
 /// One `${...}` reference.
@@ -68,116 +66,51 @@ pub fn string_reads(text: &str) -> Vec<Read> {
 
 fn collect_value(value: &Value, reads: &mut Vec<Read>) {
     match value {
-        Value::String(text) => collect_text(text, reads, 0),
+        Value::String(text) => collect_text(text, reads),
         Value::Array(items) => items.iter().for_each(|item| collect_value(item, reads)),
         Value::Object(map) => map.values().for_each(|child| collect_value(child, reads)),
         _ => {}
     }
 }
 
-/// Nesting deeper than this is left unread rather than recursed into.
-const MAX_NESTING: usize = 16;
+fn collect_text(text: &str, reads: &mut Vec<Read>) {
+    for expression in expressions_in(text).expressions {
+        collect_expression(text, &expression, reads);
+    }
+}
 
-fn collect_text(text: &str, reads: &mut Vec<Read>, depth: usize) {
-    if depth > MAX_NESTING {
+/// The nested expressions first: the server resolves them first (contract §6.6).
+fn collect_expression(text: &str, expression: &Expression<'_>, reads: &mut Vec<Read>) {
+    for nested in &expression.nested {
+        collect_expression(text, nested, reads);
+    }
+    let path = text
+        .get(expression.inner.clone())
+        .unwrap_or_default()
+        .trim();
+    if path.is_empty() {
         return;
     }
-    let bytes = text.as_bytes();
-    let mut position = 0;
-    while position + 1 < bytes.len() {
-        let starts_expression = bytes.get(position) == Some(&b'$')
-            && bytes.get(position + 1) == Some(&b'{')
-            && (position == 0 || bytes.get(position - 1) != Some(&b'$'));
-        if !starts_expression {
-            position += 1;
-            continue;
-        }
-        let Some(end) = closing_brace(bytes, position + 2) else {
-            // Contract §6.5: an unterminated `${` is left as text.
-            return;
-        };
-        let inner = text.get(position + 2..end).unwrap_or_default();
-        // Contract §6.6: the inner expression is resolved first.
-        collect_text(inner, reads, depth + 1);
-        let path = inner.trim();
-        if !path.is_empty() {
-            reads.push(Read {
-                path: path.to_owned(),
-                segments: leading_segments(path),
-            });
-        }
-        position = end + 1;
-    }
-}
-
-/// The index of the `}` that closes a `${` whose body starts at `from`, counting nested braces.
-fn closing_brace(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (offset, byte) in bytes.get(from..)?.iter().enumerate() {
-        match byte {
-            b'{' => depth += 1,
-            b'}' if depth == 0 => return Some(from + offset),
-            b'}' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The leading segments of a JSONPath written in dot or bracket notation (contract §6.3): an
-/// optional `$.`, then names separated by `.`, `['quoted']` or `["quoted"]` names and `[n]`
-/// indexes. Stops at anything else (filters, wildcards, deep scans, nested expressions).
-fn leading_segments(path: &str) -> Vec<String> {
-    let mut rest = path.strip_prefix("$.").unwrap_or(path);
-    let mut segments = Vec::new();
-    loop {
-        if let Some(after) = rest.strip_prefix('[') {
-            let quote = after.chars().next();
-            let parsed = match quote {
-                Some(q @ ('\'' | '"')) => after
-                    .get(1..)
-                    .and_then(|body| body.find(q).map(|end| (body, end)))
-                    .and_then(|(body, end)| {
-                        let name = body.get(..end)?;
-                        let tail = body.get(end + 1..)?.strip_prefix(']')?;
-                        Some((name.to_owned(), tail))
-                    }),
-                _ => after.find(']').and_then(|end| {
-                    let index = after.get(..end)?;
-                    let tail = after.get(end + 1..)?;
-                    index
-                        .chars()
-                        .all(|c| c.is_ascii_digit())
-                        .then(|| (index.to_owned(), tail))
-                        .filter(|(index, _)| !index.is_empty())
-                }),
-            };
-            let Some((name, tail)) = parsed else { break };
-            segments.push(name);
-            rest = tail;
-        } else {
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            let name = rest.get(..end).unwrap_or_default();
-            let plain = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$');
-            if !plain || name.contains("${") {
-                break;
-            }
-            segments.push(name.to_owned());
-            rest = rest.get(end..).unwrap_or_default();
-        }
-        if let Some(after_dot) = rest.strip_prefix('.') {
-            if after_dot.starts_with('.') {
-                break;
-            }
-            rest = after_dot;
-        } else if !rest.starts_with('[') {
-            break;
-        }
-    }
-    segments
+    let segments = match &expression.body {
+        Body::Path(parsed) => parsed
+            .segments
+            .iter()
+            .map_while(|segment| match &segment.kind {
+                SegmentKind::Name(name) => Some(name.to_string()),
+                SegmentKind::Index => text
+                    .get(segment.range.clone())
+                    .and_then(|written| written.strip_prefix('[')?.strip_suffix(']'))
+                    .filter(|index| !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()))
+                    .map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        Body::Empty | Body::Invalid(_) => Vec::new(),
+    };
+    reads.push(Read {
+        path: path.to_owned(),
+        segments,
+    });
 }
 
 #[cfg(test)]
