@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use conductor_dsl::import::file_stem as file_name;
 use serde::Serialize;
 
 use crate::error::CliError;
@@ -69,23 +70,6 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// A definition name as a file name: characters outside `[A-Za-z0-9._-]` become `%XX`, and a
-/// leading `.` too, so that no name can escape the directory or hide the file.
-pub fn file_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for (idx, byte) in name.bytes().enumerate() {
-        let safe = byte.is_ascii_alphanumeric()
-            || matches!(byte, b'_' | b'-')
-            || (byte == b'.' && idx > 0);
-        if safe {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    if out.is_empty() { "%".to_owned() } else { out }
-}
-
 /// Writes pretty JSON with a final newline (see [`crate::write::write_if_changed`]).
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|error| CliError::Write {
@@ -94,17 +78,4 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
     })?;
     text.push('\n');
     crate::write::write_if_changed(path, &text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_name;
-
-    #[test]
-    fn file_names_are_safe_and_distinct() {
-        assert_eq!(file_name("order_fulfillment"), "order_fulfillment");
-        assert_eq!(file_name("a b/c"), "a%20b%2Fc");
-        assert_eq!(file_name("../x"), "%2E.%2Fx");
-        assert_ne!(file_name("a b"), file_name("a_b"));
-    }
 }

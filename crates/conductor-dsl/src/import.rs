@@ -584,7 +584,9 @@ fn task_def_names_used(def: &WorkflowDef, out: &mut BTreeSet<String>) {
     visit(&def.tasks, out);
 }
 
-/// A definition name as a file name (the same rule as `compile`'s).
+/// A definition name as a file name, for `import`'s YAML and `compile`'s JSON alike:
+/// characters outside `[A-Za-z0-9._-]` become `%XX`, and a leading `.` too, so that no name can
+/// escape the directory or hide the file.
 pub fn file_stem(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for (idx, byte) in name.bytes().enumerate() {
@@ -668,4 +670,18 @@ pub fn read_json(
         })
         .collect();
     (documents, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        assert_eq!(file_stem("order_fulfillment"), "order_fulfillment");
+        assert_eq!(file_stem("a b/c"), "a%20b%2Fc");
+        assert_eq!(file_stem("../x"), "%2E.%2Fx");
+        assert_ne!(file_stem("a b"), file_stem("a_b"));
+        assert_eq!(file_stem(""), "%");
+    }
 }

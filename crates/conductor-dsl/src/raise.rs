@@ -24,7 +24,9 @@ use crate::lower::{
     WAIT_SIGNAL, generated_join, lower_tasks_detached,
 };
 use crate::syntax::JsonMap;
-use crate::syntax::document::{EmbeddedTaskDef, TaskDocument, WorkflowDocument};
+use crate::syntax::document::{
+    EmbeddedTaskDef, TaskDocument, WorkflowDocument, move_task_def_settings,
+};
 use crate::syntax::duration::{Duration, parse_duration};
 use crate::syntax::parts::{
     Cache, DoWhile, DynamicFork, DynamicTaskName, DynamicTaskNameParam, Empty, HttpRequest,
@@ -306,54 +308,11 @@ fn common_parts(task: &WorkflowTask, pointer: &str) -> Raised<CommonParts> {
 
 fn embedded_task_def(def: &TaskDef, task_name: &str, pointer: &str) -> Raised<EmbeddedTaskDef> {
     let document = raise_task_def_at(def, pointer)?;
-    let TaskDocument {
-        task,
-        description,
-        owner_email,
-        retry,
-        timeout,
-        timeout_policy,
-        response_timeout,
-        poll_timeout,
-        total_timeout,
-        concurrency,
-        rate_limit,
-        input_keys,
-        output_keys,
-        input_template,
-        runtime_metadata,
-        isolation_group_id,
-        execution_name_space,
-        base_type,
-        task_status_listener_enabled,
-        input_schema,
-        output_schema,
-        enforce_schema,
-    } = document;
-    Ok(EmbeddedTaskDef {
-        name: (task != task_name).then_some(task),
-        description,
-        owner_email,
-        retry,
-        timeout,
-        timeout_policy,
-        response_timeout,
-        poll_timeout,
-        total_timeout,
-        concurrency,
-        rate_limit,
-        input_keys,
-        output_keys,
-        input_template,
-        runtime_metadata,
-        isolation_group_id,
-        execution_name_space,
-        base_type,
-        task_status_listener_enabled,
-        input_schema,
-        output_schema,
-        enforce_schema,
-    })
+    Ok(
+        move_task_def_settings!(document, TaskDocument { task } => EmbeddedTaskDef {
+            name: (task != task_name).then_some(task),
+        }),
+    )
 }
 
 fn state_change_events(

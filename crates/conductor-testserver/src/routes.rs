@@ -352,21 +352,15 @@ async fn register_workflow(
 /// `PUT /api/metadata/workflow`: a list, validated as a whole before anything is stored
 /// (contract §4.1), then each upserted.
 async fn update_workflows(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let raw = match read_json(&headers, &body) {
-        Ok(raw) => raw,
+    let items = match read_list(
+        &headers,
+        &body,
+        "updateWorkflowDef.arg0",
+        "WorkflowDefList is empty",
+    ) {
+        Ok(items) => items,
         Err(problem) => return *problem,
     };
-    let Value::Array(items) = raw else {
-        return not_readable(NotReadable(
-            "JSON parse error: Cannot deserialize value of type `java.util.ArrayList` from Object value".to_owned(),
-        ));
-    };
-    if items.is_empty() {
-        return validation_response(&[(
-            "updateWorkflowDef.arg0".to_owned(),
-            "WorkflowDefList is empty".to_owned(),
-        )]);
-    }
     let mut stored_items = Vec::with_capacity(items.len());
     for item in &items {
         match read_workflow(item) {
@@ -464,21 +458,15 @@ async fn register_task_defs(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let raw = match read_json(&headers, &body) {
-        Ok(raw) => raw,
+    let items = match read_list(
+        &headers,
+        &body,
+        "registerTaskDef.arg0",
+        "TaskDefList is empty",
+    ) {
+        Ok(items) => items,
         Err(problem) => return *problem,
     };
-    let Value::Array(items) = raw else {
-        return not_readable(NotReadable(
-            "JSON parse error: Cannot deserialize value of type `java.util.ArrayList` from Object value".to_owned(),
-        ));
-    };
-    if items.is_empty() {
-        return validation_response(&[(
-            "registerTaskDef.arg0".to_owned(),
-            "TaskDefList is empty".to_owned(),
-        )]);
-    }
     let mut stored_items = Vec::with_capacity(items.len());
     let mut violations = Vec::new();
     for (idx, item) in items.iter().enumerate() {
@@ -640,6 +628,26 @@ async fn not_found(request: Request) -> Response {
 
 /// The body as JSON; a wrong content type or malformed JSON is a 500, as Spring maps them
 /// (contract §4.4, §5.1).
+/// A bulk endpoint's body: a non-empty JSON list, or the server's answer for a body that is
+/// not one (an object is unreadable; an empty list violates the `@NotEmpty` on `argument`).
+fn read_list(
+    headers: &HeaderMap,
+    body: &Bytes,
+    argument: &str,
+    empty_message: &str,
+) -> Result<Vec<Value>, Answer> {
+    match read_json(headers, body)? {
+        Value::Array(items) if items.is_empty() => Err(Box::new(validation_response(&[(
+            argument.to_owned(),
+            empty_message.to_owned(),
+        )]))),
+        Value::Array(items) => Ok(items),
+        _ => Err(Box::new(not_readable(NotReadable(
+            "JSON parse error: Cannot deserialize value of type `java.util.ArrayList` from Object value".to_owned(),
+        )))),
+    }
+}
+
 fn read_json(headers: &HeaderMap, body: &Bytes) -> Result<Value, Answer> {
     let content_type = headers
         .get(header::CONTENT_TYPE)

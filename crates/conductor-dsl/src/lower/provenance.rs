@@ -251,30 +251,12 @@ fn task_candidates(origin: &TaskOrigin, model: &str) -> Vec<String> {
             paths.push(vec!["dynamicFork"]);
         }
         ["subWorkflowParam", tail @ ..] if form == TaskForm::SubWorkflow => {
-            let tail: Vec<&str> = tail
-                .iter()
-                .map(|segment| {
-                    if *segment == "workflowDefinition" {
-                        "definition"
-                    } else {
-                        segment
-                    }
-                })
-                .collect();
+            let tail = sub_workflow_path(tail);
             paths.push([&["subWorkflow"], tail.as_slice()].concat());
             paths.push(vec!["subWorkflow"]);
         }
         ["subWorkflowParam", tail @ ..] => {
-            let tail: Vec<&str> = tail
-                .iter()
-                .map(|segment| {
-                    if *segment == "workflowDefinition" {
-                        "definition"
-                    } else {
-                        segment
-                    }
-                })
-                .collect();
+            let tail = sub_workflow_path(tail);
             paths.push([&["subWorkflowParam"], tail.as_slice()].concat());
         }
         ["taskDefinition", tail @ ..] => {
@@ -287,6 +269,19 @@ fn task_candidates(origin: &TaskOrigin, model: &str) -> Vec<String> {
     let mut candidates: Vec<String> = paths.iter().map(|path| join(base, path)).collect();
     candidates.push(base.to_owned());
     candidates
+}
+
+/// A path inside `subWorkflowParam` as the DSL writes it: `workflowDefinition` is `definition`.
+fn sub_workflow_path<'a>(tail: &[&'a str]) -> Vec<&'a str> {
+    tail.iter()
+        .map(|segment| {
+            if *segment == "workflowDefinition" {
+                "definition"
+            } else {
+                segment
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

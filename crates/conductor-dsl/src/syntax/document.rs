@@ -357,57 +357,36 @@ pub fn document_schema_name(kind: DocumentKind) -> Cow<'static, str> {
     }
 }
 
+/// Builds one task-definition struct from another: the settings both have (every field but the
+/// identity, `task` or `name`) move across, named once here; the identity fields are given.
+/// The source is destructured without `..`, so a setting added to [`task_def_struct!`] and
+/// missing here fails to compile rather than being dropped.
+macro_rules! move_task_def_settings {
+    ($source:expr, $Source:ident { $($source_only:ident),* } => $Target:ident { $($target_only:ident: $value:expr),* $(,)? }) => {
+        $crate::syntax::document::move_task_def_settings!(
+            @settings [
+                description, owner_email, retry, timeout, timeout_policy, response_timeout,
+                poll_timeout, total_timeout, concurrency, rate_limit, input_keys, output_keys,
+                input_template, runtime_metadata, isolation_group_id, execution_name_space,
+                base_type, task_status_listener_enabled, input_schema, output_schema,
+                enforce_schema
+            ]
+            $source, $Source { $($source_only),* } => $Target { $($target_only: $value),* }
+        )
+    };
+    (@settings [$($setting:ident),*] $source:expr, $Source:ident { $($source_only:ident),* } => $Target:ident { $($target_only:ident: $value:expr),* }) => {{
+        let $Source { $($source_only,)* $($setting,)* } = $source;
+        $Target { $($target_only: $value,)* $($setting,)* }
+    }};
+}
+pub(crate) use move_task_def_settings;
+
 impl EmbeddedTaskDef {
     /// The same settings as a task-definition document named `name` unless the embedded
     /// definition names itself.
     pub fn to_document(&self, default_name: &str) -> TaskDocument {
-        let EmbeddedTaskDef {
-            name,
-            description,
-            owner_email,
-            retry,
-            timeout,
-            timeout_policy,
-            response_timeout,
-            poll_timeout,
-            total_timeout,
-            concurrency,
-            rate_limit,
-            input_keys,
-            output_keys,
-            input_template,
-            runtime_metadata,
-            isolation_group_id,
-            execution_name_space,
-            base_type,
-            task_status_listener_enabled,
-            input_schema,
-            output_schema,
-            enforce_schema,
-        } = self.clone();
-        TaskDocument {
+        move_task_def_settings!(self.clone(), EmbeddedTaskDef { name } => TaskDocument {
             task: name.unwrap_or_else(|| default_name.to_owned()),
-            description,
-            owner_email,
-            retry,
-            timeout,
-            timeout_policy,
-            response_timeout,
-            poll_timeout,
-            total_timeout,
-            concurrency,
-            rate_limit,
-            input_keys,
-            output_keys,
-            input_template,
-            runtime_metadata,
-            isolation_group_id,
-            execution_name_space,
-            base_type,
-            task_status_listener_enabled,
-            input_schema,
-            output_schema,
-            enforce_schema,
-        }
+        })
     }
 }
