@@ -14,6 +14,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::version::ServerVersion;
+
 /// A Java class of the metadata model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -270,22 +272,109 @@ impl Class {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotReadable(pub String);
 
+/// The first release whose class has the field, for the fields not in every 3.x release
+/// (server-versions.md §1); `None` for the others.
+pub fn field_since(class: Class, field: &str) -> Option<ServerVersion> {
+    let (major, minor, patch) = match (class, field) {
+        (
+            Class::WorkflowDef,
+            "workflowStatusListenerSink" | "rateLimitConfig" | "inputSchema" | "outputSchema"
+            | "enforceSchema",
+        ) => (3, 21, 0),
+        (Class::WorkflowDef, "metadata") => (3, 21, 14),
+        (Class::WorkflowDef, "cacheConfig") => (3, 21, 16),
+        (Class::WorkflowDef, "maskedFields") => (3, 21, 18),
+        (Class::WorkflowDef, "failureWorkflowVersion") => (3, 31, 2),
+        (Class::WorkflowTask, "permissive") => (3, 16, 0),
+        (Class::WorkflowTask, "onStateChange" | "joinStatus" | "cacheConfig") => (3, 21, 0),
+        (Class::WorkflowTask, "items") => (3, 22, 0),
+        (Class::WorkflowTask, "joinMode") => (3, 22, 3),
+        (Class::WorkflowTask, "metadata") => (3, 32, 0),
+        (
+            Class::TaskDef,
+            "baseType" | "inputSchema" | "outputSchema" | "enforceSchema",
+        ) => (3, 21, 0),
+        (Class::TaskDef, "totalTimeoutSeconds") => (3, 21, 11),
+        (Class::TaskDef, "taskStatusListenerEnabled") => (3, 23, 0),
+        (Class::TaskDef, "maxRetryDelaySeconds" | "backoffJitterMs") => (3, 30, 0),
+        (Class::TaskDef, "runtimeMetadata") => (3, 31, 2),
+        (Class::SubWorkflowParams, "idempotencyKey" | "idempotencyStrategy") => (3, 21, 0),
+        (Class::SubWorkflowParams, "priority") => (3, 21, 11),
+        (Class::RateLimitConfig, "policy") => (3, 22, 0),
+        _ => return None,
+    };
+    Some(ServerVersion::new(major, minor, patch))
+}
+
+/// Whether `version`'s class has the field.
+pub fn has_field(class: Class, field: &str, version: ServerVersion) -> bool {
+    field_since(class, field).is_none_or(|since| version >= since)
+}
+
+/// `WorkflowTask` collections the Boot 2 servers (before 3.21.0) leave out of a `GET` when
+/// they are empty.
+const BOOT2_NON_EMPTY_TASK_FIELDS: [&str; 6] = [
+    "decisionCases",
+    "defaultCase",
+    "forkTasks",
+    "joinOn",
+    "loopOver",
+    "defaultExclusiveJoinTask",
+];
+
 /// Reads `value` as an instance of `class` and returns what the server stores and `GET`
-/// returns for it.
+/// returns for it: the 3.32.1 classes.
 pub fn materialize(class: Class, value: &Value) -> Result<Value, NotReadable> {
+    materialize_as(class, value, ServerVersion::default())
+}
+
+/// [`materialize`] with the classes of `version`: the fields it lacks are dropped, and before
+/// 3.21.0 (`BaseDef`, Spring Boot 2) `WorkflowDef` and `TaskDef` carry `accessPolicy`, unset
+/// audit times are left out, and empty task collections are left out.
+pub fn materialize_as(
+    class: Class,
+    value: &Value,
+    version: ServerVersion,
+) -> Result<Value, NotReadable> {
     let Value::Object(object) = value else {
         return Err(mismatch(class.java_name(), value));
     };
+    let boot2 = !version.at_least(3, 21, 0);
     let mut out = Map::new();
     let audit = if class.auditable() { AUDITABLE } else { &[] };
-    for (name, java_type) in audit.iter().chain(class.fields()) {
+    const ACCESS_POLICY: &[(&str, JavaType)] = &[("accessPolicy", FreeMap)];
+    let base = if boot2 && matches!(class, Class::WorkflowDef | Class::TaskDef) {
+        ACCESS_POLICY
+    } else {
+        &[]
+    };
+    for (name, java_type) in audit.iter().chain(base).chain(class.fields()) {
+        if !has_field(class, name, version) {
+            continue;
+        }
         let mut raw = object.get(*name);
         // WorkflowTask.setWorkflowTaskType is a write-only alias of `type` (contract §2.3).
         if class == Class::WorkflowTask && *name == "type" && raw.is_none_or(Value::is_null) {
             raw = object.get("workflowTaskType");
         }
-        if let Some(field_value) = read_field(*java_type, raw, name)? {
+        // BaseDef's Auditable getters return null, not 0, for an unset time.
+        if boot2 && matches!(java_type, AuditTime) && raw.is_none_or(Value::is_null) {
+            continue;
+        }
+        if let Some(field_value) = read_field(*java_type, raw, name, version)? {
             out.insert((*name).to_owned(), field_value);
+        }
+    }
+    if boot2 && class == Class::WorkflowTask {
+        for key in BOOT2_NON_EMPTY_TASK_FIELDS {
+            let empty = match out.get(key) {
+                Some(Value::Array(items)) => items.is_empty(),
+                Some(Value::Object(map)) => map.is_empty(),
+                _ => false,
+            };
+            if empty {
+                out.remove(key);
+            }
         }
     }
     if class == Class::WorkflowTask && !out.contains_key("type") {
@@ -309,6 +398,7 @@ fn read_field(
     java_type: JavaType,
     raw: Option<&Value>,
     name: &str,
+    version: ServerVersion,
 ) -> Result<Option<Value>, NotReadable> {
     let value = match raw {
         None => return Ok(initial(java_type)),
@@ -369,9 +459,9 @@ fn read_field(
             Value::Object(_) => value.clone(),
             other => return Err(mismatch("java.util.Map", other)),
         },
-        Object(class) => materialize(class, value)?,
+        Object(class) => materialize_as(class, value, version)?,
         ObjectList(class) => match value {
-            Value::Array(items) => Value::Array(read_list(class, items)?),
+            Value::Array(items) => Value::Array(read_list(class, items, version)?),
             other => return Err(mismatch("java.util.List", other)),
         },
         ObjectListList(class) => match value {
@@ -379,7 +469,7 @@ fn read_field(
                 lists
                     .iter()
                     .map(|list| match list {
-                        Value::Array(items) => Ok(Value::Array(read_list(class, items)?)),
+                        Value::Array(items) => Ok(Value::Array(read_list(class, items, version)?)),
                         other => Err(mismatch("java.util.List", other)),
                     })
                     .collect::<Result<_, _>>()?,
@@ -391,7 +481,7 @@ fn read_field(
                 let mut out = Map::new();
                 for (key, list) in map {
                     let read = match list {
-                        Value::Array(items) => Value::Array(read_list(class, items)?),
+                        Value::Array(items) => Value::Array(read_list(class, items, version)?),
                         Value::Null => Value::Null,
                         other => return Err(mismatch("java.util.List", other)),
                     };
@@ -402,7 +492,7 @@ fn read_field(
             other => return Err(mismatch("java.util.Map", other)),
         },
         WorkflowDefinition => match value {
-            Value::Object(_) => materialize(Class::WorkflowDef, value)?,
+            Value::Object(_) => materialize_as(Class::WorkflowDef, value, version)?,
             Value::String(text) if text.starts_with("${") && text.ends_with('}') => value.clone(),
             Value::String(_) => {
                 return Err(NotReadable(
@@ -420,13 +510,17 @@ fn read_field(
     Ok(Some(read))
 }
 
-fn read_list(class: Class, items: &[Value]) -> Result<Vec<Value>, NotReadable> {
+fn read_list(
+    class: Class,
+    items: &[Value],
+    version: ServerVersion,
+) -> Result<Vec<Value>, NotReadable> {
     items
         .iter()
         .map(|item| match item {
             // A null element stays null in a Java list.
             Value::Null => Ok(Value::Null),
-            other => materialize(class, other),
+            other => materialize_as(class, other, version),
         })
         .collect()
 }

@@ -37,6 +37,7 @@ pub mod classes;
 mod faults;
 mod routes;
 pub mod validation;
+mod version;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -45,6 +46,7 @@ use std::time::Duration;
 
 pub use faults::Faults;
 pub use validation::Rules;
+pub use version::{ParseVersionError, ServerVersion};
 
 /// Credentials the server accepts on `POST /api/token`.
 #[derive(Clone, Default)]
@@ -76,6 +78,21 @@ pub struct ServerConfig {
     pub auth: Option<Auth>,
     /// Faults to inject.
     pub faults: Faults,
+    /// The real server release to imitate; `None` keeps the contract's 3.32.1 as this server
+    /// always modelled it. See the crate documentation for what changes.
+    pub version: Option<ServerVersion>,
+}
+
+impl ServerConfig {
+    /// A server imitating `version`, with that version's default settings
+    /// ([`Rules::for_version`]: the owner e-mail is mandatory before 3.22.0).
+    pub fn for_version(version: ServerVersion) -> ServerConfig {
+        ServerConfig {
+            rules: Rules::for_version(version),
+            version: Some(version),
+            ..ServerConfig::default()
+        }
+    }
 }
 
 /// Counters of what the server has seen, for tests and benchmarks.

@@ -15,13 +15,15 @@ use axum::routing::{delete, get, post};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::classes::{Class, NotReadable, materialize};
+use crate::classes::{Class, NotReadable, materialize_as};
 use crate::faults::{self, FaultState, Verdict};
-use crate::validation::{Rules, Violation, validate_task_def, validate_workflow_def};
+use crate::validation::{Rules, Violation, validate_task_def_as, validate_workflow_def_as};
+use crate::version::Profile;
 use crate::{Auth, ServerConfig, Stats};
 
 /// The server's state.
 struct App {
+    profile: Profile,
     rules: Rules,
     auth: Option<Auth>,
     faults: FaultState,
@@ -58,14 +60,16 @@ impl App {
 
 /// The router with every endpoint and the fault, auth and counting middleware.
 pub(crate) fn router(config: ServerConfig, stats: Arc<Stats>) -> Router {
+    let profile = Profile::new(config.version);
     let app: Shared = Arc::new(App {
+        profile,
         rules: config.rules,
         auth: config.auth,
         faults: FaultState::new(config.faults),
         stats,
         store: Mutex::new(Store::default()),
     });
-    Router::new()
+    let mut router = Router::new()
         .route("/api/token", post(token))
         .route(
             "/api/metadata/workflow",
@@ -78,12 +82,7 @@ pub(crate) fn router(config: ServerConfig, stats: Arc<Stats>) -> Router {
             "/api/metadata/workflow/latest-versions",
             get(latest_versions),
         )
-        .route("/api/metadata/workflow/names", get(workflow_names))
         .route("/api/metadata/workflow/{name}", get(get_workflow))
-        .route(
-            "/api/metadata/workflow/{name}/versions",
-            get(workflow_versions),
-        )
         .route(
             "/api/metadata/workflow/{name}/{version}",
             delete(delete_workflow),
@@ -99,7 +98,21 @@ pub(crate) fn router(config: ServerConfig, stats: Arc<Stats>) -> Router {
             get(get_task_def).delete(delete_task_def),
         )
         .route("/api/workflow/running/{name}", get(running_workflows))
-        .route("/api/workflow/{name}", post(start_workflow))
+        .route("/api/workflow/{name}", post(start_workflow));
+    // Before 3.30.0 `names` is read as a workflow name, and `{name}/versions` meets only the
+    // DELETE of `{name}/{version}`: a wrong method.
+    if profile.names_and_versions() {
+        router = router
+            .route("/api/metadata/workflow/names", get(workflow_names))
+            .route(
+                "/api/metadata/workflow/{name}/versions",
+                get(workflow_versions),
+            );
+    }
+    if profile.real {
+        router = router.method_not_allowed_fallback(method_not_allowed);
+    }
+    router
         .fallback(not_found)
         .layer(from_fn_with_state(Arc::clone(&app), gate))
         .with_state(app)
@@ -164,7 +177,19 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Option<Response> {
 
 /// `POST /api/token` with `{"keyId", "keySecret"}` answers `{"token"}` (the Orkes form; the OSS
 /// server has no auth, contract §5.1).
-async fn token(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn token(
+    State(app): State<Shared>,
+    request: Request<axum::body::Body>,
+) -> Response {
+    if app.profile.real && app.auth.is_none() {
+        // No such route on the OSS server: the static-resource 404, whatever the body.
+        return not_found(State(app), request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return error_response(StatusCode::BAD_REQUEST, "unreadable body", false);
+    };
     let request = match read_json(&headers, &body) {
         Ok(request) => request,
         Err(problem) => return *problem,
@@ -198,7 +223,10 @@ async fn list_workflows(
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Response {
     let store = app.store();
-    let classifier = query.get("classifier").map(|c| c.to_ascii_lowercase());
+    let classifier = query
+        .get("classifier")
+        .filter(|_| app.profile.overwrite_and_classifier())
+        .map(|c| c.to_ascii_lowercase());
     let list: Vec<&Value> = store
         .workflows
         .values()
@@ -282,8 +310,13 @@ async fn workflow_versions(State(app): State<Shared>, Path(name): Path<String>) 
         .workflows
         .range((name.clone(), i64::MIN)..=(name.clone(), i64::MAX))
         .map(|((name, version), def)| {
+            let create_time = def.get("createTime").cloned().unwrap_or(json!(0));
+            if app.profile.real {
+                // The SQL store's summary: `created_on`, no update time.
+                return json!({"name": name, "version": version, "createTime": create_time});
+            }
             json!({"name": name, "version": version,
-                   "createTime": def.get("createTime").cloned().unwrap_or(json!(0)),
+                   "createTime": create_time,
                    "updateTime": def.get("updateTime").cloned().unwrap_or(json!(0))})
         })
         .collect();
@@ -292,8 +325,9 @@ async fn workflow_versions(State(app): State<Shared>, Path(name): Path<String>) 
 
 /// Reads one workflow from a request: Jackson first (500 on unreadable input, contract §4.4),
 /// then the stored form.
-fn read_workflow(raw: &Value) -> Result<Value, Answer> {
-    materialize(Class::WorkflowDef, raw).map_err(|problem| Box::new(not_readable(problem)))
+fn read_workflow(app: &App, raw: &Value) -> Result<Value, Answer> {
+    materialize_as(Class::WorkflowDef, raw, app.profile.version)
+        .map_err(|problem| Box::new(not_readable(problem)))
 }
 
 /// `POST /api/metadata/workflow`: 409 on an existing name and version unless `overwrite=true`
@@ -308,23 +342,25 @@ async fn register_workflow(
         Ok(raw) => raw,
         Err(problem) => return *problem,
     };
-    let mut stored = match read_workflow(&raw) {
+    let mut stored = match read_workflow(&app, &raw) {
         Ok(stored) => stored,
         Err(problem) => return *problem,
     };
-    let overwrite = query.get("overwrite").is_some_and(|v| v == "true");
+    let overwrite = app.profile.overwrite_and_classifier()
+        && query.get("overwrite").is_some_and(|v| v == "true");
     let method = if overwrite {
         "updateWorkflowDef"
     } else {
         "registerWorkflowDef"
     };
     let mut store = app.store();
-    let violations = validate_workflow_def(
-        &format!("{method}.arg0"),
+    let violations = validate_workflow_def_as(
+        &app.profile.path(method),
         &raw,
         &stored,
         &store.task_defs,
         app.rules,
+        app.profile.configured(),
     );
     if !violations.is_empty() {
         return validation_response(&violations);
@@ -355,7 +391,7 @@ async fn update_workflows(State(app): State<Shared>, headers: HeaderMap, body: B
     let items = match read_list(
         &headers,
         &body,
-        "updateWorkflowDef.arg0",
+        &app.profile.path("updateWorkflowDef"),
         "WorkflowDefList is empty",
     ) {
         Ok(items) => items,
@@ -363,7 +399,7 @@ async fn update_workflows(State(app): State<Shared>, headers: HeaderMap, body: B
     };
     let mut stored_items = Vec::with_capacity(items.len());
     for item in &items {
-        match read_workflow(item) {
+        match read_workflow(&app, item) {
             Ok(stored) => stored_items.push(stored),
             Err(problem) => return *problem,
         }
@@ -371,12 +407,13 @@ async fn update_workflows(State(app): State<Shared>, headers: HeaderMap, body: B
     let mut store = app.store();
     let mut violations = Vec::new();
     for (idx, (raw, stored)) in items.iter().zip(&stored_items).enumerate() {
-        violations.extend(validate_workflow_def(
-            &format!("updateWorkflowDef.arg0[{idx}]"),
+        violations.extend(validate_workflow_def_as(
+            &format!("{}[{idx}]", app.profile.path("updateWorkflowDef")),
             raw,
             stored,
             &store.task_defs,
             app.rules,
+            app.profile.configured(),
         ));
     }
     if !violations.is_empty() {
@@ -401,17 +438,18 @@ async fn validate_workflow(State(app): State<Shared>, headers: HeaderMap, body: 
         Ok(raw) => raw,
         Err(problem) => return *problem,
     };
-    let stored = match read_workflow(&raw) {
+    let stored = match read_workflow(&app, &raw) {
         Ok(stored) => stored,
         Err(problem) => return *problem,
     };
     let store = app.store();
-    let violations = validate_workflow_def(
-        "validateWorkflowDef.arg0",
+    let violations = validate_workflow_def_as(
+        &app.profile.path("validateWorkflowDef"),
         &raw,
         &stored,
         &store.task_defs,
         app.rules,
+        app.profile.configured(),
     );
     if violations.is_empty() {
         empty_response()
@@ -434,9 +472,16 @@ async fn delete_workflow(
     let mut store = app.store();
     match store.workflows.remove(&(name.clone(), version)) {
         Some(_) => empty_response(),
+        None if app.profile.redis_store() => error_response(
+            StatusCode::NOT_FOUND,
+            &format!(
+                "Cannot remove the workflow - no such workflow definition: {name} version: {version}"
+            ),
+            false,
+        ),
         // Contract §5.2: the SQL backends' message.
         None => error_response(
-            StatusCode::NOT_FOUND,
+            missing_delete_status(&app),
             &format!("No such workflow definition: {name} version: {version}"),
             false,
         ),
@@ -461,7 +506,7 @@ async fn register_task_defs(
     let items = match read_list(
         &headers,
         &body,
-        "registerTaskDef.arg0",
+        &app.profile.path("registerTaskDef"),
         "TaskDefList is empty",
     ) {
         Ok(items) => items,
@@ -470,12 +515,13 @@ async fn register_task_defs(
     let mut stored_items = Vec::with_capacity(items.len());
     let mut violations = Vec::new();
     for (idx, item) in items.iter().enumerate() {
-        match materialize(Class::TaskDef, item) {
+        match materialize_as(Class::TaskDef, item, app.profile.version) {
             Ok(stored) => {
-                violations.extend(validate_task_def(
-                    &format!("registerTaskDef.arg0[{idx}]"),
+                violations.extend(validate_task_def_as(
+                    &format!("{}[{idx}]", app.profile.path("registerTaskDef")),
                     &stored,
                     app.rules,
+                    app.profile.configured(),
                 ));
                 stored_items.push(stored);
             }
@@ -489,9 +535,13 @@ async fn register_task_defs(
     for mut stored in stored_items {
         set(&mut stored, "createdBy", json!(""));
         set(&mut stored, "createTime", json!(now_millis()));
-        set(&mut stored, "updateTime", json!(0));
         if let Value::Object(map) = &mut stored {
             map.remove("updatedBy");
+            if app.profile.boot2() {
+                map.remove("updateTime");
+            } else {
+                map.insert("updateTime".to_owned(), json!(0));
+            }
         }
         let name = text(&stored, "name").to_owned();
         store.task_defs.insert(name, stored);
@@ -506,11 +556,16 @@ async fn update_task_def(State(app): State<Shared>, headers: HeaderMap, body: By
         Ok(raw) => raw,
         Err(problem) => return *problem,
     };
-    let mut stored = match materialize(Class::TaskDef, &raw) {
+    let mut stored = match materialize_as(Class::TaskDef, &raw, app.profile.version) {
         Ok(stored) => stored,
         Err(problem) => return not_readable(problem),
     };
-    let violations = validate_task_def("updateTaskDef.arg0", &stored, app.rules);
+    let violations = validate_task_def_as(
+        &app.profile.path("updateTaskDef"),
+        &stored,
+        app.rules,
+        app.profile.configured(),
+    );
     if !violations.is_empty() {
         return validation_response(&violations);
     }
@@ -523,12 +578,18 @@ async fn update_task_def(State(app): State<Shared>, headers: HeaderMap, body: By
             false,
         );
     };
-    for key in ["createTime", "createdBy"] {
-        match existing.get(key) {
+    // Before 3.21 the update does not carry the creation stamp over.
+    let carried: &[&str] = if app.profile.boot2() {
+        &[]
+    } else {
+        &["createTime", "createdBy"]
+    };
+    for key in carried {
+        match existing.get(*key) {
             Some(value) => set(&mut stored, key, value.clone()),
             None => {
                 if let Value::Object(map) = &mut stored {
-                    map.remove(key);
+                    map.remove(*key);
                 }
             }
         }
@@ -555,7 +616,22 @@ async fn delete_task_def(State(app): State<Shared>, Path(name): Path<String>) ->
     let mut store = app.store();
     match store.task_defs.remove(&name) {
         Some(_) => empty_response(),
-        None => error_response(StatusCode::NOT_FOUND, "No such task definition", false),
+        None if app.profile.redis_store() => error_response(
+            StatusCode::NOT_FOUND,
+            "Cannot remove the task - no such task definition",
+            false,
+        ),
+        None => error_response(missing_delete_status(&app), "No such task definition", false),
+    }
+}
+
+/// Deleting a missing definition: 404 (`NotFoundException`), but 500 on the SQLite store the
+/// real server bundles from 3.22.
+fn missing_delete_status(app: &App) -> StatusCode {
+    if app.profile.delete_missing_is_500() {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::NOT_FOUND
     }
 }
 
@@ -617,12 +693,60 @@ async fn running_workflows(
     json_response(StatusCode::OK, &json!(ids))
 }
 
-async fn not_found(request: Request) -> Response {
+async fn not_found(State(app): State<Shared>, request: Request) -> Response {
+    if app.profile.real && app.profile.boot2() {
+        // Spring Boot 2's BasicErrorController.
+        return json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"timestamp": boot_timestamp(SystemTime::now()), "status": 404,
+                    "error": "Not Found", "path": request.uri().path()}),
+        );
+    }
     let path = request.uri().path().trim_start_matches('/').to_owned();
     error_response(
         StatusCode::NOT_FOUND,
         &format!("No static resource {path}."),
         false,
+    )
+}
+
+/// A route that exists with another method: Spring's `HttpRequestMethodNotSupportedException`,
+/// a 405 from 3.32.0 and the catch-all 500 before, worded as the Spring of each version words
+/// it.
+async fn method_not_allowed(State(app): State<Shared>, method: Method) -> Response {
+    let message = if app.profile.boot2() {
+        format!("Request method '{method}' not supported")
+    } else {
+        format!("Request method '{method}' is not supported")
+    };
+    let status = StatusCode::from_u16(app.profile.method_not_allowed_status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error_response(status, &message, false)
+}
+
+/// `2026-12-02T15:36:14.931+00:00`, as Boot 2 writes `timestamp`.
+fn boot_timestamp(now: SystemTime) -> String {
+    let millis = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis());
+    let secs = (millis / 1000) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}+00:00",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        millis % 1000
     )
 }
 

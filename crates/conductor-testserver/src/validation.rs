@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::version::{Profile, ServerVersion};
+
 /// Server settings that change what registration accepts (contract §4.2).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rules {
@@ -20,6 +22,18 @@ pub struct Rules {
     pub owner_email_mandatory: bool,
     /// `conductor.app.workflow.name-validation.enabled` (false in the bundled server).
     pub workflow_name_validation: bool,
+}
+
+impl Rules {
+    /// The settings a version's bundled `application.properties` gives: `ownerEmailMandatory`
+    /// defaults to true in the code of every release, and the bundled file sets it to false
+    /// from 3.22.0; name validation is off in every release.
+    pub fn for_version(version: ServerVersion) -> Rules {
+        Rules {
+            owner_email_mandatory: !version.at_least(3, 22, 0),
+            workflow_name_validation: false,
+        }
+    }
 }
 
 /// One violation: the property path and the message.
@@ -38,8 +52,33 @@ pub fn validate_workflow_def(
     task_defs: &BTreeMap<String, Value>,
     rules: Rules,
 ) -> Vec<Violation> {
+    validate_workflow_def_as(path, raw, stored, task_defs, rules, None)
+}
+
+/// [`validate_workflow_def`] as `version` validates (`None`: the contract's 3.32.1).
+pub fn validate_workflow_def_as(
+    path: &str,
+    raw: &Value,
+    stored: &Value,
+    task_defs: &BTreeMap<String, Value>,
+    rules: Rules,
+    version: Option<ServerVersion>,
+) -> Vec<Violation> {
+    let profile = Profile::new(version);
     let mut out = Vec::new();
     let name = text(stored, "name");
+    if profile.no_colon_in_workflow_name() && name.contains(':') {
+        out.push((
+            format!("{path}.name"),
+            "Workflow name cannot contain the following set of characters: ':'".to_owned(),
+        ));
+    }
+    if profile.workflow_email_format() && !valid_email(text(stored, "ownerEmail")) {
+        out.push((
+            format!("{path}.ownerEmail"),
+            "ownerEmail should be valid email address".to_owned(),
+        ));
+    }
     if name.is_empty() {
         out.push((
             format!("{path}.name"),
@@ -95,7 +134,7 @@ pub fn validate_workflow_def(
     }
     // ConstraintParamUtil: `${...}` in top-level tasks' inputParameters only.
     for task in tasks {
-        check_input_references(path, task, &seen, &mut out);
+        check_input_references(path, task, &seen, profile, &mut out);
     }
     for (idx, task) in tasks.iter().enumerate() {
         validate_task(&format!("{path}.tasks[{idx}]"), task, task_defs, &mut out);
@@ -105,7 +144,24 @@ pub fn validate_workflow_def(
 
 /// Validates a task definition (TaskDef.java, TaskTimeoutConstraint.java).
 pub fn validate_task_def(path: &str, stored: &Value, rules: Rules) -> Vec<Violation> {
+    validate_task_def_as(path, stored, rules, None)
+}
+
+/// [`validate_task_def`] as `version` validates (`None`: the contract's 3.32.1).
+pub fn validate_task_def_as(
+    path: &str,
+    stored: &Value,
+    rules: Rules,
+    version: Option<ServerVersion>,
+) -> Vec<Violation> {
+    let profile = Profile::new(version);
     let mut out = Vec::new();
+    if profile.task_email_format() && !valid_email(text(stored, "ownerEmail")) {
+        out.push((
+            format!("{path}.ownerEmail"),
+            "ownerEmail should be valid email address".to_owned(),
+        ));
+    }
     let name = text(stored, "name");
     let number = |key: &str| stored.get(key).and_then(Value::as_i64);
     if name.is_empty() {
@@ -147,6 +203,9 @@ pub fn validate_task_def(path: &str, stored: &Value, rules: Rules) -> Vec<Violat
         ),
     ];
     for (key, minimum, message) in minimums {
+        if key == "totalTimeoutSeconds" && profile.real && !profile.total_timeout_minimum() {
+            continue;
+        }
         if number(key).is_some_and(|value| value < minimum) {
             out.push((format!("{path}.{key}"), message));
         }
@@ -389,6 +448,7 @@ fn check_input_references(
     path: &str,
     task: &Value,
     references: &BTreeMap<&str, usize>,
+    profile: Profile,
     out: &mut Vec<Violation>,
 ) {
     let Some(input) = task.get("inputParameters").and_then(Value::as_object) else {
@@ -400,7 +460,12 @@ fn check_input_references(
         strings_in(value, &mut strings);
         for string in strings {
             for expression in expressions(string) {
-                if has_dot_notation_whitespace(expression) {
+                let invalid = if profile.any_whitespace_invalid() {
+                    expression.chars().any(|c| c.is_ascii_whitespace())
+                } else {
+                    has_dot_notation_whitespace(expression, profile.real)
+                };
+                if invalid {
                     out.push((
                         path.to_owned(),
                         format!("key: {key} input parameter value: {expression} is not valid"),
@@ -426,11 +491,13 @@ fn check_input_references(
 
 /// Whether a path has whitespace that Jayway rejects: inside the trimmed path, outside
 /// brackets, parentheses and quotes ("Use bracket notion ['my prop'] if your property contains
-/// blank characters").
-fn has_dot_notation_whitespace(path: &str) -> bool {
+/// blank characters"). The real server trims only the end: a leading blank is invalid
+/// (`${ workflow.input.x}`); without a version both ends are trimmed, as before.
+fn has_dot_notation_whitespace(path: &str, real: bool) -> bool {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
-    for c in path.trim().chars() {
+    let trimmed = if real { path.trim_end() } else { path.trim() };
+    for c in trimmed.chars() {
         match (quote, c) {
             (Some(open), c) if c == open => quote = None,
             (Some(_), _) => {}
@@ -497,6 +564,36 @@ fn collect_tasks<'a>(tasks: &'a [Value], out: &mut Vec<&'a Value>) {
         }
         collect_tasks(list(task, "loopOver"), out);
     }
+}
+
+/// Hibernate's `@Email`, for unquoted local parts: an empty value is valid; otherwise
+/// `local@domain`, the local part dot-separated atoms of letters, digits and
+/// ``!#$%&'*+/=?^_`{|}~-``, the domain dot-separated labels of letters, digits and inner
+/// hyphens, or an IP literal in brackets.
+fn valid_email(email: &str) -> bool {
+    if email.is_empty() {
+        return true;
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let atom_char = |c: char| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    let local_ok = local.chars().count() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atom_char));
+    let domain_ok = if domain.starts_with('[') && domain.ends_with(']') {
+        domain.len() > 2
+    } else {
+        domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+    };
+    local_ok && domain_ok
 }
 
 fn valid_workflow_name(name: &str) -> bool {
