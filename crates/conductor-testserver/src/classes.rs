@@ -278,7 +278,10 @@ pub fn field_since(class: Class, field: &str) -> Option<ServerVersion> {
     let (major, minor, patch) = match (class, field) {
         (
             Class::WorkflowDef,
-            "workflowStatusListenerSink" | "rateLimitConfig" | "inputSchema" | "outputSchema"
+            "workflowStatusListenerSink"
+            | "rateLimitConfig"
+            | "inputSchema"
+            | "outputSchema"
             | "enforceSchema",
         ) => (3, 21, 0),
         (Class::WorkflowDef, "metadata") => (3, 21, 14),
@@ -290,10 +293,9 @@ pub fn field_since(class: Class, field: &str) -> Option<ServerVersion> {
         (Class::WorkflowTask, "items") => (3, 22, 0),
         (Class::WorkflowTask, "joinMode") => (3, 22, 3),
         (Class::WorkflowTask, "metadata") => (3, 32, 0),
-        (
-            Class::TaskDef,
-            "baseType" | "inputSchema" | "outputSchema" | "enforceSchema",
-        ) => (3, 21, 0),
+        (Class::TaskDef, "baseType" | "inputSchema" | "outputSchema" | "enforceSchema") => {
+            (3, 21, 0)
+        }
         (Class::TaskDef, "totalTimeoutSeconds") => (3, 21, 11),
         (Class::TaskDef, "taskStatusListenerEnabled") => (3, 23, 0),
         (Class::TaskDef, "maxRetryDelaySeconds" | "backoffJitterMs") => (3, 30, 0),

@@ -11,6 +11,34 @@
 //! - The `conductor-testserver` binary wraps [`start`] with flags and prints
 //!   `listening on http://HOST:PORT/api` on its first stdout line.
 //!
+//! **Version profiles.** [`ServerConfig::version`] (`--server-version` on the binary) makes the
+//! server imitate one release of the real server, as `scripts/conductor-server` runs it;
+//! [`ServerConfig::for_version`] also takes that release's default [`Rules`]. Any `3.x.y` is
+//! accepted ([`ServerVersion`]) and behaviour follows thresholds; `tests/differential.rs`
+//! checks 3.15.0, 3.21.14 and 3.32.1 against the real servers. Per version:
+//! - the fields each class has ([`classes::field_since`]): others are dropped silently, e.g.
+//!   WorkflowDef `metadata` from 3.21.14, `cacheConfig` 3.21.16, `maskedFields` 3.21.18,
+//!   `failureWorkflowVersion` 3.31.2; WorkflowTask `permissive` 3.16.0, `items` 3.22.0,
+//!   `joinMode` 3.22.3, `metadata` 3.32.0; TaskDef `totalTimeoutSeconds` 3.21.11,
+//!   `taskStatusListenerEnabled` 3.23.0, `maxRetryDelaySeconds`/`backoffJitterMs` 3.30.0,
+//!   `runtimeMetadata` 3.31.2; RateLimitConfig `policy` 3.22.0;
+//! - before 3.21.0 (Spring Boot 2, `BaseDef`): `accessPolicy: {}` on WorkflowDef and TaskDef,
+//!   unset `createTime`/`updateTime` left out, empty task lists and maps (`decisionCases`,
+//!   `forkTasks`, `joinOn`, ...) left out, the creation stamp not carried over by
+//!   `PUT /metadata/taskdefs`, parameter names in validation paths
+//!   (`registerTaskDef.taskDefinitions[0]`), Boot's `{timestamp, status, error, path}` 404;
+//! - registration: owner e-mail mandatory by default before 3.22.0; `@Email` and no `:` in
+//!   workflow names up to 3.21.10 (TaskDef `@Email` before 3.21.0); any blank in a `${...}`
+//!   path invalid before 3.21.19, a leading one always;
+//! - endpoints: `names` and `{name}/versions` from 3.30.0, `overwrite` and `classifier` from
+//!   3.31.2; a wrong method is 500 before 3.32.0 and 405 after; `POST /api/token` without
+//!   [`Auth`] is the 404 of an unknown route; deleting a missing definition is a 404 with the
+//!   Redis message up to 3.21 and a 500 (SQLite) from 3.22.
+//!
+//! Without a version the server is what it always was: the contract's 3.32.1, which differs
+//! from the real 3.32.1 in three places (a missing definition's delete is a 404; `${ x}` fails
+//! as an unknown reference rather than as an invalid path; a wrong method is a bare 405).
+//!
 //! Served (contract §5.2): `GET/POST/PUT /api/metadata/workflow`,
 //! `POST /api/metadata/workflow/validate`, `GET /api/metadata/workflow/{name}`,
 //! `GET /api/metadata/workflow/latest-versions`, `GET /api/metadata/workflow/names`,

@@ -177,10 +177,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Option<Response> {
 
 /// `POST /api/token` with `{"keyId", "keySecret"}` answers `{"token"}` (the Orkes form; the OSS
 /// server has no auth, contract §5.1).
-async fn token(
-    State(app): State<Shared>,
-    request: Request<axum::body::Body>,
-) -> Response {
+async fn token(State(app): State<Shared>, request: Request<axum::body::Body>) -> Response {
     if app.profile.real && app.auth.is_none() {
         // No such route on the OSS server: the static-resource 404, whatever the body.
         return not_found(State(app), request).await;
@@ -621,7 +618,11 @@ async fn delete_task_def(State(app): State<Shared>, Path(name): Path<String>) ->
             "Cannot remove the task - no such task definition",
             false,
         ),
-        None => error_response(missing_delete_status(&app), "No such task definition", false),
+        None => error_response(
+            missing_delete_status(&app),
+            "No such task definition",
+            false,
+        ),
     }
 }
 

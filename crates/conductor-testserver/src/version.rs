@@ -244,7 +244,10 @@ mod tests {
         let new = Profile::new(Some(ServerVersion::V3_32_1));
         let default = Profile::new(None);
         assert!(old.boot2() && !mid.boot2() && !new.boot2());
-        assert_eq!(old.path("registerTaskDef"), "registerTaskDef.taskDefinitions");
+        assert_eq!(
+            old.path("registerTaskDef"),
+            "registerTaskDef.taskDefinitions"
+        );
         assert_eq!(mid.path("registerTaskDef"), "registerTaskDef.arg0");
         assert!(mid.any_whitespace_invalid() && !new.any_whitespace_invalid());
         assert!(mid.redis_store() && !new.redis_store() && !default.redis_store());
