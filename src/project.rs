@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_model::versions::ServerVersion;
 use conductor_source::yaml::parse_yaml;
 use conductor_source::{FileId, SourceFile, SourceMap, read_source};
 use schemars::JsonSchema;
@@ -28,6 +29,12 @@ pub struct ProjectSettings {
     #[serde(default)]
     #[schemars(example = "https://conductor.example.com/api")]
     pub server: Option<String>,
+    /// The Conductor server version the definitions are meant for (`3.21.14`): `check`
+    /// reports what that version would lose, refuse or fail to run (CA9xx). `plan` and `apply`
+    /// use the version the server reports instead, and this one when it reports none.
+    #[serde(default)]
+    #[schemars(example = "3.21.14", regex(pattern = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"))]
+    pub server_version: Option<String>,
     /// Named environments, chosen with `--env NAME`; each overrides the server. (Overlays of
     /// definition values per environment are planned; this map is where they will go.)
     #[serde(default)]
@@ -53,6 +60,10 @@ pub struct EnvironmentSettings {
     /// The server's API base URL in this environment.
     #[schemars(example = "https://conductor.staging.example.com/api")]
     pub server: Option<String>,
+    /// The server version of this environment (see the top-level `serverVersion`).
+    #[serde(default)]
+    #[schemars(example = "3.32.1", regex(pattern = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"))]
+    pub server_version: Option<String>,
 }
 
 /// The prune scope: name globs (`*`, `?`, `[abc]`) per kind of definition.
@@ -81,6 +92,17 @@ pub struct Project {
 }
 
 impl Project {
+    /// The server version the project names for `environment` (its `serverVersion`), else the
+    /// project's; `None` when neither names a valid one.
+    pub fn server_version(&self, environment: Option<&str>) -> Option<ServerVersion> {
+        let from_environment = environment
+            .and_then(|name| self.settings.environments.as_ref()?.get(name))
+            .and_then(|environment| environment.server_version.as_deref());
+        from_environment
+            .or(self.settings.server_version.as_deref())
+            .and_then(ServerVersion::parse)
+    }
+
     /// The codes of the settings' `allow` list; entries that name no code are reported when
     /// the project file is read, and skipped here.
     pub fn allowed_codes(&self) -> Vec<Code> {
@@ -170,6 +192,31 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
     let root = document.root;
     match serde_json::from_value::<ProjectSettings>(document.value) {
         Ok(settings) => {
+            let mut versions = vec![("/serverVersion".to_owned(), settings.server_version.clone())];
+            for (name, environment) in settings.environments.iter().flatten() {
+                versions.push((
+                    format!("/environments/{name}/serverVersion"),
+                    environment.server_version.clone(),
+                ));
+            }
+            for (pointer, version) in versions {
+                let Some(version) = version else { continue };
+                if ServerVersion::parse(&version).is_some() {
+                    continue;
+                }
+                let version_span = root
+                    .lookup(&pointer)
+                    .map(|found| found.node.span.clone())
+                    .unwrap_or(span.start..span.start);
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ValueNotAllowed,
+                        format!("`{version}` is not a server version"),
+                    )
+                    .with_primary(file, version_span, "not a version")
+                    .with_help("write the version as the server reports it, such as `3.21.14`"),
+                );
+            }
             for (idx, entry) in settings.allow.iter().flatten().enumerate() {
                 if Code::lookup(entry).is_some() {
                     continue;

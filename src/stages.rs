@@ -10,6 +10,7 @@ use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, supp
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
 use conductor_dsl::validate::prepare_validator;
+use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
 
@@ -88,12 +89,14 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
 }
 
 /// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
-/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`).
+/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a `target`
+/// server version, that version's rules run too (CA9xx).
 pub fn check_files(
     files: &[PathBuf],
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
     allowed: &[Code],
+    target: Option<ServerVersion>,
 ) -> Result<Checked, StageError> {
     std::thread::scope(|scope| {
         if !files.is_empty() {
@@ -101,7 +104,7 @@ pub fn check_files(
             // meanwhile, rather than in the first parsing thread while the others wait for it.
             scope.spawn(prepare_validator);
         }
-        read_parse_lower_check(files, sources, diagnostics, allowed)
+        read_parse_lower_check(files, sources, diagnostics, allowed, target)
     })
 }
 
@@ -110,6 +113,7 @@ fn read_parse_lower_check(
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
     allowed: &[Code],
+    target: Option<ServerVersion>,
 ) -> Result<Checked, StageError> {
     let mut ids = Vec::with_capacity(files.len());
     for path in files {
@@ -130,9 +134,9 @@ fn read_parse_lower_check(
     for document in &documents {
         diagnostics.extend(lower_document(document, &mut compiled));
     }
-    diagnostics.extend(check_project(&CheckedProject::new(
-        &sources, &documents, &compiled,
-    )));
+    diagnostics.extend(check_project(
+        &CheckedProject::new(&sources, &documents, &compiled).with_target(target),
+    ));
     // Freeing the parsed documents (span trees and DSL types: hundreds of thousands of small
     // blocks in a large project) takes milliseconds; another thread does it while this one
     // goes on (the process may end first, which is as good). Should the system refuse a

@@ -120,8 +120,8 @@ fn create_from_empty_then_no_changes_in_two_requests() {
     let after = server.stats();
     assert_eq!(
         after.requests - before.requests,
-        2,
-        "plan reads the state in two requests"
+        3,
+        "plan reads the server's version, then the state in two requests"
     );
     assert_eq!(after.writes, before.writes, "plan never writes");
     // The stored workflow is stamped as managed.

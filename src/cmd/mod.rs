@@ -12,6 +12,7 @@ pub mod schema;
 
 use std::path::PathBuf;
 
+use conductor_model::versions::ServerVersion;
 use conductor_source::SourceMap;
 
 use crate::error::CliError;
@@ -21,7 +22,7 @@ use crate::stages::{Checked, check_files, definition_files};
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
-    load_definitions(paths).map(|(_, checked)| checked)
+    load_definitions(paths, |_| Ok(None)).map(|(_, checked)| checked)
 }
 
 /// For the commands that write from the definitions (`compile`, `docs`): checks them and
@@ -45,12 +46,17 @@ pub fn definitions_to_write(
 }
 
 /// Like [`check_definitions`], also returning the project (its server, prune scope, ...).
-pub fn load_definitions(paths: &[PathBuf]) -> Result<(Project, Checked), CliError> {
+/// `target` chooses the server version whose rules run, from the project once it is read.
+pub fn load_definitions(
+    paths: &[PathBuf],
+    target: impl FnOnce(&Project) -> Result<Option<ServerVersion>, CliError>,
+) -> Result<(Project, Checked), CliError> {
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
     let files = definition_files(paths, &project)?;
     let allowed = project.allowed_codes();
-    let checked = check_files(&files, sources, diagnostics, &allowed)?;
+    let target = target(&project)?;
+    let checked = check_files(&files, sources, diagnostics, &allowed, target)?;
     Ok((project, checked))
 }

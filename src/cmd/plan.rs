@@ -8,7 +8,7 @@ use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
 use conductor_plan::{Plan, PlanInput, RemoteState, compute_plan};
 
-use super::remote::{ServerArgs, desired_state, prune_scope};
+use super::remote::{Connected, ServerArgs, connect, desired_state, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
@@ -16,7 +16,8 @@ use crate::output::{Format, Output, eprint_text, print_text};
 /// Arguments of `plan`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The plan reads the server in two requests (all workflows, all task definitions),
+    after_help = "The plan asks the server its version, reads it in two requests (all workflows, all
+task definitions), compares only what that version stores,
 normalises both sides (server defaults and audit fields never show as changes) and prints:
   +  a definition to create        ~  a definition to update (only the fields that differ)
   -  a definition to delete (only with --prune, only managed and in the project's prune scope)
@@ -78,7 +79,14 @@ pub fn make_plan(
     prune: bool,
     output: Output,
 ) -> Result<Option<Plan>, CliError> {
-    let (project, checked) = super::load_definitions(paths)?;
+    // The server is asked its version first, so that the definitions are checked for it.
+    let mut connected = None;
+    let (project, checked) = super::load_definitions(paths, |project| {
+        let found = connect(server, Some(project))?;
+        let version = found.version;
+        connected = Some(found);
+        Ok(Some(version))
+    })?;
     output.side_report(
         &checked.diagnostics,
         &checked.sources,
@@ -88,9 +96,15 @@ pub fn make_plan(
         eprint_text("nothing was planned: fix the errors above first\n");
         return Ok(None);
     }
+    let Some(Connected {
+        client,
+        version,
+        reported,
+    }) = connected
+    else {
+        unreachable!("load_definitions asks for the target before checking");
+    };
     let scope = prune_scope(&project)?;
-    let choice = server.choose(Some(&project))?;
-    let client = server.client(&choice.url)?;
     let remote = RemoteState::read(&client)?;
     let desired = desired_state(&checked);
     Ok(Some(compute_plan(PlanInput {
@@ -99,6 +113,8 @@ pub fn make_plan(
         scope: &scope,
         prune,
         server: &client.base_url(),
+        server_version: version,
+        reported_version: reported.as_deref(),
         tool_version: env!("CARGO_PKG_VERSION"),
     })))
 }

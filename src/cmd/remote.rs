@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use conductor_client::{Client, ClientConfig, Credentials, RetryPolicy};
+use conductor_model::versions::ServerVersion;
 use conductor_plan::{Desired, DesiredDefinition, PruneScope, SourceRef};
 
 use crate::error::CliError;
@@ -58,6 +59,9 @@ impl ServerArgs {
             });
         }
         if let Some(name) = &self.environment {
+            if let Some(project) = project {
+                environment_exists(project, name)?;
+            }
             let environments = project.and_then(|p| p.settings.environments.as_ref());
             let found = environments.and_then(|map| map.get(name));
             return match found.and_then(|environment| environment.server.clone()) {
@@ -122,6 +126,73 @@ impl ServerArgs {
         }
         Ok(Client::new(config)?)
     }
+}
+
+/// An error naming the environments the project defines when it has none called `name`.
+pub fn environment_exists(project: &Project, name: &str) -> Result<(), CliError> {
+    let environments = project.settings.environments.as_ref();
+    if environments.is_some_and(|map| map.contains_key(name)) {
+        return Ok(());
+    }
+    Err(CliError::UnknownEnvironment {
+        name: name.to_owned(),
+        available: environments
+            .map(|map| {
+                map.keys()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .filter(|list| !list.is_empty())
+            .unwrap_or_else(|| "none".to_owned()),
+    })
+}
+
+/// A client of the chosen server and what it says of itself.
+pub struct Connected {
+    /// The client.
+    pub client: Client,
+    /// The version its rules and stored properties follow: the one the server reports, else
+    /// the project's `serverVersion`, else the newest known.
+    pub version: ServerVersion,
+    /// The version text the server reported, if any.
+    pub reported: Option<String>,
+}
+
+/// Connects to the chosen server and asks its version (`GET /api/version`, else
+/// `GET /api/admin/config`). Says once, on stderr, when credentials are set for a server
+/// without a token endpoint (every OSS server), and when the version is unknown.
+pub fn connect(server: &ServerArgs, project: Option<&Project>) -> Result<Connected, CliError> {
+    let choice = server.choose(project)?;
+    let client = server.client(&choice.url)?;
+    let reported = client.server_version()?;
+    if client.token_endpoint_missing() {
+        crate::output::eprint_text(&format!(
+            "note: CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET are set, but {} has no token \
+             endpoint (POST /api/token answered 404, as on Conductor OSS, which has no auth): \
+             going on without a token\n",
+            client.base_url()
+        ));
+    }
+    let parsed = reported.as_deref().and_then(ServerVersion::parse);
+    let configured = project.and_then(|p| p.server_version(server.environment.as_deref()));
+    let version = match (parsed, &reported) {
+        (Some(version), _) => version,
+        (None, Some(text)) => {
+            let assumed = configured.unwrap_or(ServerVersion::NEWEST_KNOWN);
+            crate::output::eprint_text(&format!(
+                "note: the server reports version `{text}`, which is not a version this tool \
+                 knows how to read: assuming {assumed}\n"
+            ));
+            assumed
+        }
+        (None, None) => configured.unwrap_or(ServerVersion::NEWEST_KNOWN),
+    };
+    Ok(Connected {
+        client,
+        version,
+        reported: parsed.is_some().then_some(reported).flatten(),
+    })
 }
 
 /// The prune scope of the project file (empty without one: nothing is ever deleted).

@@ -8,6 +8,7 @@ use conductor_dsl::locate::{DocumentSpans, Part, split_pointer};
 use conductor_dsl::lower::provenance::Provenance;
 use conductor_dsl::lower::{Compiled, CompiledTaskDef, CompiledWorkflow, ParsedDocument};
 use conductor_model::WorkflowDef;
+use conductor_model::versions::ServerVersion;
 use conductor_source::yaml::{Node, scalar_source_range};
 use conductor_source::{FileId, SourceMap};
 
@@ -19,6 +20,9 @@ pub struct Project<'a> {
     pub documents: &'a [ParsedDocument],
     /// Every compiled definition.
     pub compiled: &'a Compiled,
+    /// The server version the definitions are meant for, when known: its rules run too
+    /// (`rules::server_version`).
+    pub target: Option<ServerVersion>,
     spans: BTreeMap<(FileId, usize), &'a DocumentSpans>,
     task_defs: BTreeMap<&'a str, &'a CompiledTaskDef>,
     workflows: BTreeMap<&'a str, Vec<&'a CompiledWorkflow>>,
@@ -52,10 +56,17 @@ impl<'a> Project<'a> {
             sources,
             documents,
             compiled,
+            target: None,
             spans,
             task_defs,
             workflows,
         }
+    }
+
+    /// The same project, checked for a server version.
+    pub fn with_target(mut self, target: Option<ServerVersion>) -> Self {
+        self.target = target;
+        self
     }
 
     /// The span tree of a document.

@@ -117,12 +117,23 @@ pub fn check_project(project: &Project<'_>) -> Vec<Diagnostic> {
             &mut out,
         );
         if task_def.def.owner_email.is_none() {
-            out.push(rules::missing_owner_email::missing_owner_email(
+            let span = span_at(spans, &["task"], Part::Key);
+            out.push(owner_email_problem(
+                project.target,
                 task_def.file,
-                span_at(spans, &["task"], Part::Key),
+                span,
                 "task definition",
                 &task_def.def.name,
             ));
+        }
+        if let Some(version) = project.target {
+            rules::server_version::check_task_def(
+                &task_def.def,
+                task_def.file,
+                version,
+                &span,
+                &mut out,
+            );
         }
     }
     out
@@ -149,12 +160,33 @@ fn check_workflow(project: &Project<'_>, compiled: &CompiledWorkflow, out: &mut 
         }
         rules::check_scope(&scope, out);
         check_embedded_task_defs(&scope, out);
+        if let Some(version) = project.target {
+            rules::server_version::check_workflow(&scope, version, out);
+        }
+    }
+}
+
+/// A missing `ownerEmail`: an error for a target that requires one (CA904), else the warning
+/// that some servers do (CA314).
+fn owner_email_problem(
+    target: Option<conductor_model::versions::ServerVersion>,
+    file: conductor_source::FileId,
+    span: std::ops::Range<usize>,
+    kind: &str,
+    name: &str,
+) -> Diagnostic {
+    match target {
+        Some(version) if version.rules().owner_email_mandatory_by_default => {
+            rules::server_version::owner_email_required(file, span, version, kind, name)
+        }
+        _ => rules::missing_owner_email::missing_owner_email(file, span, kind, name),
     }
 }
 
 fn check_workflow_fields(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     if scope.def.owner_email.is_none() {
-        out.push(rules::missing_owner_email::missing_owner_email(
+        out.push(owner_email_problem(
+            scope.project.target,
             scope.file(),
             scope.span("/name", Part::Key),
             "workflow",

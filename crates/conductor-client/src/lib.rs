@@ -32,7 +32,7 @@
 mod error;
 mod secret;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 
@@ -144,6 +144,9 @@ pub struct Client {
     http: reqwest::blocking::Client,
     config: ClientConfig,
     token: Mutex<Option<Secret>>,
+    /// Set when `POST /api/token` answered 404: the server has no auth (OSS), so requests go
+    /// on without a token, as the official SDKs do.
+    no_token_endpoint: AtomicBool,
     requests: AtomicU64,
     retries: AtomicU64,
     token_requests: AtomicU64,
@@ -178,6 +181,7 @@ impl Client {
             http,
             config,
             token: Mutex::new(None),
+            no_token_endpoint: AtomicBool::new(false),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
@@ -195,6 +199,40 @@ impl Client {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             token_requests: self.token_requests.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Whether credentials are configured but the server has no `POST /api/token` (it answered
+    /// 404, as every OSS server does), so requests are sent without a token.
+    pub fn token_endpoint_missing(&self) -> bool {
+        self.no_token_endpoint.load(Ordering::Relaxed)
+    }
+
+    /// The server's version as it reports it: `GET /api/version` (text, from 3.22.0), else the
+    /// `version` of `GET /api/admin/config` (every 3.x release built with build info). `None`
+    /// when neither says; an unreachable server is an error.
+    pub fn server_version(&self) -> Result<Option<String>, ClientError> {
+        let url = self.url(&["version"], &[]);
+        match self.request(Method::GET, url, None, Idempotence::Idempotent) {
+            Ok(text) => {
+                let text = text.trim().trim_matches('"').trim();
+                // A JSON or HTML body is not a version (a proxy's page, an SPA's index).
+                if !text.is_empty() && text.len() < 64 && !text.contains(['{', '<']) {
+                    return Ok(Some(text.to_owned()));
+                }
+            }
+            Err(ClientError::Server { .. }) => {}
+            Err(other) => return Err(other),
+        }
+        let url = self.url(&["admin", "config"], &[]);
+        match self.request_json::<Value>(Method::GET, url, None, Idempotence::Idempotent) {
+            Ok(config) => Ok(config
+                .get("version")
+                .and_then(Value::as_str)
+                .map(|version| version.trim().to_owned())
+                .filter(|version| !version.is_empty())),
+            Err(ClientError::Server { .. } | ClientError::Decode { .. }) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 
@@ -454,6 +492,9 @@ impl Client {
         let Some(credentials) = &self.config.credentials else {
             return Ok(None);
         };
+        if self.no_token_endpoint.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let mut cached = self
             .token
             .lock()
@@ -461,9 +502,20 @@ impl Client {
         if let Some(token) = cached.as_ref() {
             return Ok(Some(token.clone()));
         }
-        let token = self.fetch_token(credentials, for_url)?;
-        *cached = Some(token.clone());
-        Ok(Some(token))
+        match self.fetch_token(credentials, for_url) {
+            Ok(token) => {
+                *cached = Some(token.clone());
+                Ok(Some(token))
+            }
+            // No token endpoint: an OSS server, which has no auth at all (server-versions.md §5).
+            Err(ClientError::Auth {
+                status: Some(404), ..
+            }) => {
+                self.no_token_endpoint.store(true, Ordering::Relaxed);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     fn forget_token(&self) {

@@ -141,3 +141,18 @@ fn tokens_are_fetched_and_refreshed_on_401() {
     client.list_workflow_defs().unwrap();
     assert_eq!(client.stats().token_requests, 2);
 }
+
+#[test]
+fn credentials_against_a_server_without_auth_go_on_without_a_token() {
+    // The test server without auth answers `POST /api/token` with 404, as OSS servers do.
+    let server = server(ServerConfig::default());
+    let mut config = ClientConfig::new(&server.base_url()).unwrap();
+    config.credentials = Some(Credentials::new("key", "secret"));
+    let client = Client::new(config).unwrap();
+    assert!(!client.token_endpoint_missing());
+    client.list_workflow_defs().unwrap();
+    client.list_task_defs().unwrap();
+    assert!(client.token_endpoint_missing());
+    // Asked once, never again.
+    assert_eq!(client.stats().token_requests, 1);
+}

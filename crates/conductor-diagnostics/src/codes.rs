@@ -98,6 +98,10 @@ pub enum Stage {
     Plan,
     /// `CA8xx`: importing definitions from a server.
     Import,
+    /// `CA9xx`: what the target server version stores, enforces and runs (`check
+    /// --server-version`, the project's `serverVersion`, and `plan`/`apply` with the version the
+    /// server reports).
+    ServerVersion,
 }
 
 impl Stage {
@@ -111,6 +115,7 @@ impl Stage {
         Stage::CrossResource,
         Stage::Plan,
         Stage::Import,
+        Stage::ServerVersion,
     ];
 
     /// The stage's name as shown to users: `load`, `cross-resource`, …
@@ -124,6 +129,7 @@ impl Stage {
             Stage::CrossResource => "cross-resource",
             Stage::Plan => "plan",
             Stage::Import => "import",
+            Stage::ServerVersion => "server-version",
         }
     }
 
@@ -138,6 +144,7 @@ impl Stage {
             Stage::CrossResource => '6',
             Stage::Plan => '7',
             Stage::Import => '8',
+            Stage::ServerVersion => '9',
         }
     }
 }
@@ -810,6 +817,41 @@ catalogue! {
         stage: Import,
         severity: Warning,
         summary: "a sub-workflow's stored name or version differs from its inline definition's",
+    },
+    FieldNotStoredByServer => {
+        code: "CA901",
+        name: "field-not-stored-by-server",
+        stage: ServerVersion,
+        severity: Warning,
+        summary: "the target server version does not store a property the definition sets",
+    },
+    LoopOverItemsUnsupported => {
+        code: "CA902",
+        name: "loop-over-items-unsupported",
+        stage: ServerVersion,
+        severity: Error,
+        summary: "a DO_WHILE loops over `items`, which the target server drops, so the loop never ends",
+    },
+    EvaluatorUnsupported => {
+        code: "CA903",
+        name: "evaluator-unsupported",
+        stage: ServerVersion,
+        severity: Error,
+        summary: "a script uses an evaluator the target server version does not have",
+    },
+    OwnerEmailRequired => {
+        code: "CA904",
+        name: "owner-email-required",
+        stage: ServerVersion,
+        severity: Error,
+        summary: "a definition has no owner e-mail, which the target server version requires",
+    },
+    WhitespaceInExpression => {
+        code: "CA905",
+        name: "whitespace-in-expression",
+        stage: ServerVersion,
+        severity: Error,
+        summary: "a `${...}` in a task's input holds whitespace, which the target server version rejects",
     },
 }
 

@@ -9,6 +9,8 @@
 //!   handling of `null`; [`normalize`] uses those tables to make two definitions that the
 //!   server would store identically compare equal (contract §2.13).
 //! - [`task_type`] names the task types the server knows.
+//! - [`versions`] says what each server version stores and enforces: one table of the
+//!   properties that appeared after 3.15.0, and the rules of each version.
 //!
 //! ```
 //! use conductor_model::{normalize::normalize_workflow_def, WorkflowDef, WorkflowTask};
@@ -34,6 +36,7 @@ pub mod normalize;
 mod schema_def;
 mod task_def;
 pub mod task_type;
+pub mod versions;
 mod workflow_def;
 
 pub use schema_def::{SchemaDef, SchemaType};

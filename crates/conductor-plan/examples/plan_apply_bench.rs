@@ -1,12 +1,14 @@
 //! Plan and apply 1,000 workflows and 200 task definitions against the in-memory test server,
-//! printing times and request counts:
-//! `cargo run --release -p conductor-plan --example plan_apply_bench`.
+//! or against the server at the URL given as the first argument (a real one, started with
+//! `scripts/conductor-server start 3.32.1`), printing times and request counts:
+//! `cargo run --release -p conductor-plan --example plan_apply_bench [URL]`.
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
 use std::time::Instant;
 
 use conductor_client::{Client, ClientConfig};
+use conductor_model::versions::ServerVersion;
 use conductor_plan::apply::{ApplyOptions, apply_plan};
 use conductor_plan::{
     Desired, DesiredDefinition, PlanInput, PruneScope, RemoteState, SourceRef, compute_plan,
@@ -45,8 +47,17 @@ fn workflow(idx: usize) -> Value {
 }
 
 fn main() {
-    let server = start("127.0.0.1:0".parse().unwrap(), ServerConfig::default()).unwrap();
-    let client = Client::new(ClientConfig::new(&server.base_url()).unwrap()).unwrap();
+    let given = std::env::args().nth(1);
+    let test_server = given
+        .is_none()
+        .then(|| start("127.0.0.1:0".parse().unwrap(), ServerConfig::default()).unwrap());
+    let url = given.unwrap_or_else(|| test_server.as_ref().unwrap().base_url());
+    let client = Client::new(ClientConfig::new(&url).unwrap()).unwrap();
+    let reported = client.server_version().unwrap();
+    let version = reported
+        .as_deref()
+        .and_then(ServerVersion::parse)
+        .unwrap_or(ServerVersion::NEWEST_KNOWN);
     let source = |idx| SourceRef {
         file: format!("bench/{idx}.yaml"),
         document: 0,
@@ -78,6 +89,8 @@ fn main() {
             scope: &scope,
             prune: false,
             server: &client.base_url(),
+            server_version: version,
+            reported_version: reported.as_deref(),
             tool_version: "bench",
         });
         println!(
@@ -92,8 +105,13 @@ fn main() {
         plan
     };
     println!(
-        "{WORKFLOWS} workflows, {TASK_DEFS} task definitions, test server on {}",
-        server.base_url()
+        "{WORKFLOWS} workflows, {TASK_DEFS} task definitions, {} on {url} (version {})",
+        if test_server.is_some() {
+            "test server"
+        } else {
+            "server"
+        },
+        reported.as_deref().unwrap_or("unknown")
     );
     let plan = plan_once("plan (empty)");
     let before = client.stats().requests;
@@ -109,5 +127,7 @@ fn main() {
     );
     let again = plan_once("plan (applied)");
     assert!(!again.has_changes(), "a fresh apply converges");
-    println!("server totals: {:?}", server.stats());
+    if let Some(server) = test_server {
+        println!("server totals: {:?}", server.stats());
+    }
 }

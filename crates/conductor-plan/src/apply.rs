@@ -196,6 +196,20 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                         .find(|(i, _)| *i == idx)
                         .map(|(_, messages)| messages.clone())
                 });
+                // The server refuses a whole batch for one bad definition: send the rest of it
+                // again, so that nothing else of the batch is lost to the rejection.
+                let rest: Vec<(usize, &ResourceChange)> = batch
+                    .iter()
+                    .filter(|(idx, _)| !per_definition.iter().any(|(i, _)| i == idx))
+                    .copied()
+                    .collect();
+                if !per_definition.is_empty()
+                    && !rest.is_empty()
+                    && let Ok(bulk) = client.update_workflow_defs(&self::bodies(&rest))
+                    && bulk.bulk_error_results.is_empty()
+                {
+                    mark_applied(&mut outcomes, &rest);
+                }
                 return ApplyReport {
                     outcomes,
                     error: Some(error),

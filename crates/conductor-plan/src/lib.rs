@@ -31,6 +31,8 @@
 //!     scope: &PruneScope::default(),
 //!     prune: false,
 //!     server: "http://localhost:8080/api",
+//!     server_version: conductor_model::versions::ServerVersion::NEWEST_KNOWN,
+//!     reported_version: Some("3.32.1"),
 //!     tool_version: "0.1.0",
 //! });
 //! assert_eq!(plan.summary.add, 1);

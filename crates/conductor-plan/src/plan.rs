@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
+use conductor_model::versions::ServerVersion;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::diff::{FieldChange, diff_definitions};
 use crate::stamp::{content_hash, digest, read_stamp, stamp_workflow};
 use crate::state::{
-    RemoteState, normalized_fingerprint, task_def_fingerprint, workflow_fingerprint,
+    RemoteState, normalized_fingerprint, stored_task_def, stored_workflow, task_def_fingerprint,
+    workflow_fingerprint,
 };
 
 /// The version of the plan document's format; a saved plan of another format is refused.
@@ -263,6 +264,14 @@ pub struct Plan {
     pub tool_version: String,
     /// The server's API base URL (without credentials).
     pub server: String,
+    /// The server's version as it reported it (absent when it did not say, and in plans of
+    /// older tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_version: Option<String>,
+    /// What the plan could not do on this server, said once (e.g. no ownership stamps on a
+    /// server without workflow metadata).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Whether deletions were planned (`--prune`).
     pub prune: bool,
     /// The counts.
@@ -282,6 +291,23 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
     }
+
+    /// The server as shown in renderings: its URL, and its version when it reported one.
+    pub fn server_label(&self) -> String {
+        match &self.server_version {
+            Some(version) => format!("{} (Conductor {version})", self.server),
+            None => self.server.clone(),
+        }
+    }
+
+    /// The version whose stored properties the plan compared: the one the server reported, or
+    /// the newest known.
+    pub fn compared_version(&self) -> ServerVersion {
+        self.server_version
+            .as_deref()
+            .and_then(ServerVersion::parse)
+            .unwrap_or(ServerVersion::NEWEST_KNOWN)
+    }
 }
 
 /// What a plan is computed from.
@@ -297,6 +323,11 @@ pub struct PlanInput<'a> {
     pub prune: bool,
     /// The server's base URL, recorded in the plan.
     pub server: &'a str,
+    /// The server's version: only what it stores is compared. `reported` is what the server
+    /// said, recorded in the plan; `None` when it said nothing (the newest known is assumed).
+    pub server_version: ServerVersion,
+    /// The version text the server reported, if any.
+    pub reported_version: Option<&'a str>,
     /// The tool's version, recorded in the plan.
     pub tool_version: &'a str,
 }
@@ -304,6 +335,12 @@ pub struct PlanInput<'a> {
 /// Computes the plan. Never writes anything, never fails: a definition the normaliser cannot
 /// make sense of is compared as it is.
 pub fn compute_plan(input: PlanInput<'_>) -> Plan {
+    let server_version = input.server_version;
+    let rules = server_version.rules();
+    // Both sides as this server stores them: a property it drops is never a change (its loss
+    // is a diagnostic of `check`, at its line).
+    let stored_task_def = |def: &Value| stored_task_def(def, server_version);
+    let stored_workflow = |def: &Value| stored_workflow(def, server_version);
     let mut task_def_changes = Vec::new();
     let mut workflow_changes = Vec::new();
     let mut deletions = Vec::new();
@@ -318,7 +355,7 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let resource = Resource::task_def(name);
-        let remote = input.remote.task_defs.get(name).map(normalize_task_def);
+        let remote = input.remote.task_defs.get(name).map(stored_task_def);
         fingerprints.push(ResourceFingerprint {
             resource: resource.clone(),
             fingerprint: remote.as_ref().map(normalized_fingerprint),
@@ -327,7 +364,7 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         match remote {
             None => task_def_changes.push(create(resource, desired, body)),
             Some(remote) => {
-                let fields = diff_definitions(&remote, &normalize_task_def(&body));
+                let fields = diff_definitions(&remote, &stored_task_def(&body));
                 if fields.is_empty() {
                     unchanged += 1;
                 } else {
@@ -357,18 +394,18 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             .unwrap_or(1);
         let resource = Resource::workflow(name, version);
         let remote = input.remote.workflows.get(&(name.to_owned(), version));
-        let normalized_remote = remote.map(normalize_workflow_def);
+        let normalized_remote = remote.map(stored_workflow);
         fingerprints.push(ResourceFingerprint {
             resource: resource.clone(),
             fingerprint: normalized_remote.as_ref().map(normalized_fingerprint),
         });
-        let body = stamp_workflow(&desired.def);
+        let body = stamp_workflow(&desired.def, server_version);
         match remote.zip(normalized_remote) {
             None => workflow_changes.push(create(resource, desired, body)),
             Some((remote, normalized_remote)) => {
                 let fields = without_stamp_noise(diff_definitions(
                     &normalized_remote,
-                    &normalize_workflow_def(&body),
+                    &stored_workflow(&body),
                 ));
                 if fields.is_empty() {
                     unchanged += 1;
@@ -377,7 +414,10 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
                         action: Action::Update,
                         resource,
                         source: Some(desired.source.clone()),
-                        origin: Some(origin(remote, &desired.def)),
+                        // Without workflow metadata there is no stamp, so no way to tell.
+                        origin: rules
+                            .workflow_metadata
+                            .then(|| origin(remote, &desired.def, server_version)),
                         fields,
                         body: Some(body),
                     });
@@ -406,13 +446,16 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         {
             candidates.push((
                 Resource::workflow(name, *version),
-                workflow_fingerprint(remote),
+                workflow_fingerprint(remote, server_version),
             ));
         }
     }
     for (name, remote) in &input.remote.task_defs {
         if !desired_task_defs.contains(name.as_str()) && input.scope.contains_task_def(name) {
-            candidates.push((Resource::task_def(name), task_def_fingerprint(remote)));
+            candidates.push((
+                Resource::task_def(name),
+                task_def_fingerprint(remote, server_version),
+            ));
         }
     }
     // Contract §5.7: workflows are deleted before the task definitions they may use.
@@ -453,10 +496,25 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
     let mut changes = task_def_changes;
     changes.extend(workflow_changes);
     changes.extend(deletions);
+    let mut notes = Vec::new();
+    if input.reported_version.is_none() {
+        notes.push(format!(
+            "the server did not report its version: assuming {server_version}"
+        ));
+    }
+    if !rules.workflow_metadata {
+        notes.push(format!(
+            "server {server_version} does not store workflow metadata (from 3.21.14): workflows cannot \
+             carry the ownership stamp there, so drift is not told apart from changes in git, \
+             and no workflow is ever pruned"
+        ));
+    }
     Plan {
         format_version: PLAN_FORMAT_VERSION.to_owned(),
         tool_version: input.tool_version.to_owned(),
         server: input.server.to_owned(),
+        server_version: input.reported_version.map(str::to_owned),
+        notes,
         prune: input.prune,
         summary,
         changes,
@@ -493,12 +551,12 @@ fn create(resource: Resource, desired: &DesiredDefinition, body: Value) -> Resou
 }
 
 /// Tells git changes from server edits with the stamp's hash (see [`crate::stamp`]).
-fn origin(remote: &Value, desired: &Value) -> Origin {
+fn origin(remote: &Value, desired: &Value, version: ServerVersion) -> Origin {
     let Some(stamp) = read_stamp(remote) else {
         return Origin::Unmanaged;
     };
-    let changed_in_git = content_hash(desired) != stamp.hash;
-    let changed_on_server = content_hash(remote) != stamp.hash;
+    let changed_in_git = content_hash(desired, version) != stamp.hash;
+    let changed_on_server = content_hash(remote, version) != stamp.hash;
     match (changed_in_git, changed_on_server) {
         (true, true) => Origin::GitAndServer,
         (false, true) => Origin::Server,
@@ -560,6 +618,7 @@ impl fmt::Display for Moved {
 /// What moved on the server since `plan` was computed: every definition the plan depends on
 /// whose server copy differs now. Empty when the plan is still fresh.
 pub fn moved_since(plan: &Plan, remote: &RemoteState) -> Vec<Moved> {
+    let version = plan.compared_version();
     let mut moved = Vec::new();
     for entry in &plan.state.resources {
         let now = match entry.resource.kind {
@@ -569,11 +628,11 @@ pub fn moved_since(plan: &Plan, remote: &RemoteState) -> Vec<Moved> {
                     entry.resource.name.clone(),
                     entry.resource.version.unwrap_or(1),
                 ))
-                .map(workflow_fingerprint),
+                .map(|def| workflow_fingerprint(def, version)),
             Kind::TaskDef => remote
                 .task_defs
                 .get(&entry.resource.name)
-                .map(task_def_fingerprint),
+                .map(|def| task_def_fingerprint(def, version)),
         };
         let how = match (&entry.fingerprint, &now) {
             (None, Some(_)) => Movement::Created,

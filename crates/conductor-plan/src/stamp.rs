@@ -10,7 +10,9 @@
 //! Task definitions have no free-form field to carry a stamp (contract §2.9), so they are never
 //! stamped: prune scope alone governs their deletion, and their changes have no known origin.
 
+use conductor_model::defaults::ObjectKind;
 use conductor_model::normalize::normalize_workflow_def;
+use conductor_model::versions::{ServerVersion, project};
 use serde_json::{Map, Value};
 
 /// The key of the stamp inside `WorkflowDef.metadata`.
@@ -35,18 +37,20 @@ pub fn read_stamp(def: &Value) -> Option<Stamp> {
     })
 }
 
-/// The content hash of a workflow definition: SHA-256 of its normalised form without the
-/// stamp, as 32 hex digits (128 bits).
-pub fn content_hash(def: &Value) -> String {
-    let mut unstamped = def.clone();
+/// The content hash of a workflow definition as `version` stores it: SHA-256 of its
+/// normalised form without the stamp and without the properties that version drops, as 32 hex
+/// digits (128 bits). Hashing what the server keeps makes the hash of the server's copy equal
+/// the stamp's until someone edits it, whatever the server drops.
+pub fn content_hash(def: &Value, version: ServerVersion) -> String {
+    let mut unstamped = project(ObjectKind::WorkflowDef, def, version);
     remove_stamp(&mut unstamped);
     let normalized = normalize_workflow_def(&unstamped);
     digest(&normalized.to_string())
 }
 
-/// A copy of `def` with the stamp for its current content.
-pub fn stamp_workflow(def: &Value) -> Value {
-    let hash = content_hash(def);
+/// A copy of `def` with the stamp for its current content as `version` stores it.
+pub fn stamp_workflow(def: &Value, version: ServerVersion) -> Value {
+    let hash = content_hash(def, version);
     let mut stamped = def.clone();
     if let Value::Object(object) = &mut stamped {
         let metadata = object
@@ -86,10 +90,31 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const NEWEST: ServerVersion = ServerVersion::NEWEST_KNOWN;
+
+    #[test]
+    fn the_hash_ignores_what_the_server_drops() {
+        let def = json!({"name": "w", "tasks": [{"name": "t", "taskReferenceName": "t",
+            "type": "JOIN", "joinMode": "SYNC"}]});
+        let v3_21 = ServerVersion::new(3, 21, 14);
+        let stamped = stamp_workflow(&def, v3_21);
+        let mut stored = stamped.clone();
+        stored["tasks"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("joinMode");
+        assert_eq!(
+            read_stamp(&stored).unwrap().hash,
+            content_hash(&stored, v3_21)
+        );
+        assert_ne!(content_hash(&def, NEWEST), content_hash(&stored, NEWEST));
+    }
+
     #[test]
     fn the_hash_ignores_defaults_audit_fields_and_the_stamp() {
         let def = json!({"name": "w", "tasks": [{"name": "t", "taskReferenceName": "t"}]});
-        let stamped = stamp_workflow(&def);
+        let content_hash = |def: &Value| content_hash(def, NEWEST);
+        let stamped = stamp_workflow(&def, NEWEST);
         let mut from_server = stamped.clone();
         from_server["createTime"] = json!(123);
         from_server["restartable"] = json!(true);

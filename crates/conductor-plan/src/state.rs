@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use conductor_client::{Client, ClientError};
+use conductor_model::defaults::ObjectKind;
 use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
+use conductor_model::versions::{ServerVersion, project};
 use serde_json::Value;
 
 use crate::stamp::digest;
@@ -47,15 +49,25 @@ impl RemoteState {
     }
 }
 
-/// The fingerprint of a workflow as the server has it: a hash of its normalised form, so audit
-/// fields (`updateTime`, ...) never count as a change.
-pub fn workflow_fingerprint(def: &Value) -> String {
-    normalized_fingerprint(&normalize_workflow_def(def))
+/// The fingerprint of a workflow as the server has it: a hash of its normalised form as
+/// `version` stores it, so audit fields (`updateTime`, ...) never count as a change.
+pub fn workflow_fingerprint(def: &Value, version: ServerVersion) -> String {
+    normalized_fingerprint(&stored_workflow(def, version))
 }
 
 /// The fingerprint of a task definition; see [`workflow_fingerprint`].
-pub fn task_def_fingerprint(def: &Value) -> String {
-    normalized_fingerprint(&normalize_task_def(def))
+pub fn task_def_fingerprint(def: &Value, version: ServerVersion) -> String {
+    normalized_fingerprint(&stored_task_def(def, version))
+}
+
+/// A workflow as `version` stores it, normalised: what plans compare.
+pub(crate) fn stored_workflow(def: &Value, version: ServerVersion) -> Value {
+    normalize_workflow_def(&project(ObjectKind::WorkflowDef, def, version))
+}
+
+/// A task definition as `version` stores it, normalised: what plans compare.
+pub(crate) fn stored_task_def(def: &Value, version: ServerVersion) -> Value {
+    normalize_task_def(&project(ObjectKind::TaskDef, def, version))
 }
 
 /// The fingerprint of a definition already normalised, for callers that need the normal form

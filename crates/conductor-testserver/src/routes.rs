@@ -98,7 +98,12 @@ pub(crate) fn router(config: ServerConfig, stats: Arc<Stats>) -> Router {
             get(get_task_def).delete(delete_task_def),
         )
         .route("/api/workflow/running/{name}", get(running_workflows))
-        .route("/api/workflow/{name}", post(start_workflow));
+        .route("/api/workflow/{name}", post(start_workflow))
+        .route("/api/admin/config", get(admin_config));
+    // `GET /api/version` exists from 3.22.0 (before, the route is unknown).
+    if profile.version.at_least(3, 22, 0) {
+        router = router.route("/api/version", get(version));
+    }
     // Before 3.30.0 `names` is read as a workflow name, and `{name}/versions` meets only the
     // DELETE of `{name}/{version}`: a wrong method.
     if profile.names_and_versions() {
@@ -116,6 +121,21 @@ pub(crate) fn router(config: ServerConfig, stats: Arc<Stats>) -> Router {
         .fallback(not_found)
         .layer(from_fn_with_state(Arc::clone(&app), gate))
         .with_state(app)
+}
+
+/// `GET /api/version`: the version as text (3.22.0 and later).
+async fn version(State(app): State<Shared>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain;charset=UTF-8")],
+        app.profile.version.to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /api/admin/config`: the server's configuration; only `version` is modelled (every
+/// release built with build info has it).
+async fn admin_config(State(app): State<Shared>) -> Response {
+    axum::Json(json!({ "version": app.profile.version.to_string() })).into_response()
 }
 
 /// Counting, latency, faults and authentication, around every request.

@@ -25,6 +25,7 @@ pub(crate) mod parameter_name_not_in_input;
 pub(crate) mod reference_into_branch;
 pub(crate) mod reference_to_later_task;
 pub(crate) mod response_timeout_below_minimum;
+pub(crate) mod server_version;
 pub(crate) mod sub_workflow_name_expression_without_version;
 pub(crate) mod switch_without_cases;
 pub(crate) mod undeclared_output_key;

@@ -39,11 +39,11 @@ pub fn render_plan_human(plan: &Plan, options: HumanPlanOptions) -> String {
             } else {
                 ""
             },
-            plan.server
+            plan.server_label()
         ));
     } else {
         out.push_str(&paint(BOLD, &summary_line(&plan.summary)));
-        out.push_str(&format!(" Server: {}\n\n", plan.server));
+        out.push_str(&format!(" Server: {}\n\n", plan.server_label()));
         for change in &plan.changes {
             let colour = match change.action {
                 Action::Create => GREEN,
@@ -85,6 +85,9 @@ pub fn render_plan_human(plan: &Plan, options: HumanPlanOptions) -> String {
         for resource in &plan.prunable {
             out.push_str(&format!("  {resource}\n"));
         }
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("\n{} {note}\n", paint(BOLD, "Note:")));
     }
     out
 }

@@ -9,13 +9,14 @@ pub fn render_plan_markdown(plan: &Plan) -> String {
     if !plan.has_changes() {
         out.push_str(&format!(
             "**No changes.** {} definitions match `{}`.\n",
-            plan.summary.unchanged, plan.server
+            plan.summary.unchanged,
+            cell(&plan.server_label())
         ));
     } else {
         out.push_str(&format!(
             "**{}** Server: `{}`\n\n",
             summary_line(&plan.summary),
-            plan.server
+            cell(&plan.server_label())
         ));
         out.push_str("| | Definition | Source | Note |\n|---|---|---|---|\n");
         for change in &plan.changes {
@@ -58,6 +59,9 @@ pub fn render_plan_markdown(plan: &Plan) -> String {
         for resource in &plan.prunable {
             out.push_str(&format!("- {}\n", cell(&resource.to_string())));
         }
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("\n> **Note:** {}\n", html(&cell(note))));
     }
     out
 }
