@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
+use common::Run;
 use conductor_client::{Client, ClientConfig};
 use conductor_diagnostics::Code;
 use conductor_testserver::{Auth, Faults, Rules, ServerConfig, ServerHandle, start};
@@ -33,12 +33,6 @@ ownerEmail: team@example.com
 retry: {count: 2}
 ";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn server(config: ServerConfig) -> ServerHandle {
     start("127.0.0.1:0".parse().unwrap(), config).unwrap()
 }
@@ -62,23 +56,7 @@ fn run(dir: &Path, server: &ServerHandle, args: &[&str]) -> Run {
 }
 
 fn run_with_env(dir: &Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::cargo_bin("conductor-apply").unwrap();
-    command
-        .current_dir(dir)
-        .env("CONDUCTOR_SERVER_URL", url)
-        .env("NO_COLOR", "1")
-        .env_remove("CONDUCTOR_AUTH_KEY")
-        .env_remove("CONDUCTOR_AUTH_SECRET")
-        .args(args);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::run_against(dir, url, args, env)
 }
 
 fn client(server: &ServerHandle) -> Client {

@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{Run, Sandbox, conductor_apply, corpus_dir, corpus_files, is_broken_corpus_file};
+use common::{
+    Run, Sandbox, conductor_apply, corpus_dir, corpus_files, is_broken_corpus_file, run_against,
+};
 use conductor_client::{Client, ClientConfig};
 use serde_json::Value;
 
@@ -121,20 +123,7 @@ fn supported_versions() -> Vec<String> {
 }
 
 fn run(dir: &Path, server: &RealServer, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = conductor_apply();
-    command
-        .current_dir(dir)
-        .env("CONDUCTOR_SERVER_URL", &server.url)
-        .args(args);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    run_against(dir, &server.url, args, env)
 }
 
 /// Every (name, version) of workflow and name of task definition on the server.

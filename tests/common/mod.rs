@@ -60,6 +60,20 @@ pub fn conductor_apply() -> Command {
     command
 }
 
+/// Runs `conductor-apply ARGS` in `dir` against the server at `url`, with extra environment
+/// variables.
+pub fn run_against(dir: &Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = conductor_apply();
+    command
+        .current_dir(dir)
+        .env("CONDUCTOR_SERVER_URL", url)
+        .args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    Run::new(command.output().expect("run conductor-apply"))
+}
+
 /// The outcome of one run.
 pub struct Run {
     /// Exit code.

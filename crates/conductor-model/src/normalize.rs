@@ -9,12 +9,16 @@
 //! 5. object keys are sorted, so key order never matters;
 //! 6. an inline sub-workflow definition is normalised recursively and supplies
 //!    `subWorkflowParam.name` and `version`, as the server reports them;
-//! 7. properties the server does not know are dropped, because the server drops them.
+//! 7. properties the server does not know are dropped, because the server drops them; with
+//!    [`normalize_stored`], so are those the given server version does not have
+//!    ([`crate::versions`]), rather than defaulted.
 //!
 //! The input is any JSON value: garbage yields garbage, never a panic. Normalising twice gives
 //! the same value as normalising once.
 
 use serde_json::{Map, Number, Value};
+
+use crate::versions::{self, ServerVersion};
 
 use crate::defaults::{
     Field, Nested, NullHandling, ObjectKind, WORKFLOW_TASK_TYPE_ALIAS, ZeroValue,
@@ -33,9 +37,38 @@ pub fn normalize_task_def(value: &Value) -> Value {
 /// Normalises a value of the given model kind. A value that is not an object is only made
 /// canonical.
 pub fn normalize(kind: ObjectKind, value: &Value) -> Value {
+    normalize_stored(kind, value, ServerVersion::NEWEST_KNOWN)
+}
+
+/// Normalises a value as `version` stores it: like [`normalize`], and every property that
+/// version does not have is dropped at every depth, so that a definition compares equal to
+/// what that server returns for it.
+pub fn normalize_stored(kind: ObjectKind, value: &Value, version: ServerVersion) -> Value {
+    let stored = Stored::new(version);
     match value {
-        Value::Object(object) => normalize_object(kind, object),
+        Value::Object(object) => normalize_object(kind, object, stored),
         other => canonical(other),
+    }
+}
+
+/// Which properties the version being normalised for stores; every one, cheaply, for the
+/// newest versions.
+#[derive(Clone, Copy)]
+struct Stored {
+    version: ServerVersion,
+    everything: bool,
+}
+
+impl Stored {
+    fn new(version: ServerVersion) -> Stored {
+        Stored {
+            version,
+            everything: version >= versions::NEWEST_INTRODUCTION,
+        }
+    }
+
+    fn keeps(self, kind: ObjectKind, name: &str) -> bool {
+        self.everything || versions::stores(self.version, kind, name)
     }
 }
 
@@ -138,17 +171,17 @@ fn canonical_number(number: &Number) -> Number {
     }
 }
 
-fn normalize_object(kind: ObjectKind, object: &Map<String, Value>) -> Value {
+fn normalize_object(kind: ObjectKind, object: &Map<String, Value>, stored: Stored) -> Value {
     let mut out: Vec<(&'static str, Value)> = Vec::with_capacity(kind.fields().len());
     for field in kind.fields() {
-        if field.audit {
+        if field.audit || !stored.keeps(kind, field.name) {
             continue;
         }
         let mut raw = object.get(field.name);
         if kind == ObjectKind::WorkflowTask && field.name == "type" && raw.is_none() {
             raw = object.get(WORKFLOW_TASK_TYPE_ALIAS);
         }
-        if let Some(value) = normalize_field(field, raw) {
+        if let Some(value) = normalize_field(field, raw, stored) {
             out.push((field.name, value));
         }
     }
@@ -163,7 +196,7 @@ fn normalize_object(kind: ObjectKind, object: &Map<String, Value>) -> Value {
     )
 }
 
-fn normalize_field(field: &Field, raw: Option<&Value>) -> Option<Value> {
+fn normalize_field(field: &Field, raw: Option<&Value>, stored: Stored) -> Option<Value> {
     match raw {
         None => field.default.to_json(),
         Some(Value::Null) => match field.null {
@@ -171,20 +204,26 @@ fn normalize_field(field: &Field, raw: Option<&Value>) -> Option<Value> {
             NullHandling::Zero(ZeroValue::Number) => Some(Value::from(0)),
             NullHandling::Zero(ZeroValue::False) => Some(Value::Bool(false)),
         },
-        Some(value) => Some(normalize_nested(field.nested, value)),
+        Some(value) => Some(normalize_nested(field.nested, value, stored)),
     }
 }
 
-fn normalize_nested(nested: Nested, value: &Value) -> Value {
+fn normalize_nested(nested: Nested, value: &Value, stored: Stored) -> Value {
     match (nested, value) {
-        (Nested::One(kind), Value::Object(object)) => normalize_object(kind, object),
-        (Nested::List(kind), Value::Array(items)) => {
-            Value::Array(items.iter().map(|item| normalize(kind, item)).collect())
-        }
+        (Nested::One(kind), Value::Object(object)) => normalize_object(kind, object, stored),
+        (Nested::List(kind), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(object) => normalize_object(kind, object, stored),
+                    other => canonical(other),
+                })
+                .collect(),
+        ),
         (Nested::ListOfLists(kind), Value::Array(lists)) => Value::Array(
             lists
                 .iter()
-                .map(|list| normalize_nested(Nested::List(kind), list))
+                .map(|list| normalize_nested(Nested::List(kind), list, stored))
                 .collect(),
         ),
         (Nested::MapOfLists(kind), Value::Object(map)) => {
@@ -193,12 +232,17 @@ fn normalize_nested(nested: Nested, value: &Value) -> Value {
             Value::Object(
                 entries
                     .into_iter()
-                    .map(|(key, list)| (key.clone(), normalize_nested(Nested::List(kind), list)))
+                    .map(|(key, list)| {
+                        (
+                            key.clone(),
+                            normalize_nested(Nested::List(kind), list, stored),
+                        )
+                    })
                     .collect(),
             )
         }
         (Nested::WorkflowDefinition, Value::Object(object)) => {
-            normalize_object(ObjectKind::WorkflowDef, object)
+            normalize_object(ObjectKind::WorkflowDef, object, stored)
         }
         (_, other) => canonical(other),
     }

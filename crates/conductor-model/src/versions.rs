@@ -3,9 +3,9 @@
 //!
 //! Every server version drops an unknown property silently and answers 200 (server-versions.md
 //! §1), so a definition that sets a property its server is too old for loses it without a
-//! word, and a plan that compares it shows the same change after every apply. [`project`]
-//! gives a definition as a given version stores it, so that plans compare only what that
-//! server keeps; [`lost_fields`] lists what it would lose, for diagnostics at their lines;
+//! word, and a plan that compares it shows the same change after every apply. [`stores`] says
+//! what a version keeps, and `normalize::normalize_stored` compares only that;
+//! [`lost_fields`] lists what it would lose, for diagnostics at their lines;
 //! [`ServerRules`] says what the version enforces at registration and what it can run.
 //!
 //! The facts come from the server's source at each tag (`../shared/design/server-versions.md`,
@@ -14,13 +14,14 @@
 //!
 //! ```
 //! use conductor_model::defaults::ObjectKind;
-//! use conductor_model::versions::{ServerVersion, lost_fields, project};
+//! use conductor_model::normalize::normalize_stored;
+//! use conductor_model::versions::{ServerVersion, lost_fields};
 //! use serde_json::json;
 //!
 //! let v3_21 = ServerVersion::parse("3.21.14").unwrap();
 //! let task = json!({"name": "loop", "taskReferenceName": "loop", "type": "DO_WHILE",
 //!                   "loopCondition": "true", "items": "${workflow.input.items}"});
-//! assert!(project(ObjectKind::WorkflowTask, &task, v3_21).get("items").is_none());
+//! assert!(normalize_stored(ObjectKind::WorkflowTask, &task, v3_21).get("items").is_none());
 //! let lost = lost_fields(ObjectKind::WorkflowTask, &task, v3_21);
 //! assert_eq!(lost[0].pointer, "/items");
 //! assert_eq!(lost[0].field.since.to_string(), "3.22.0");
@@ -362,6 +363,9 @@ pub const FIELDS_INTRODUCED: &[FieldIntroduced] = &[
     ),
 ];
 
+/// The newest version in [`FIELDS_INTRODUCED`]: from it on, every property is stored.
+pub const NEWEST_INTRODUCTION: ServerVersion = ServerVersion::new(3, 32, 0);
+
 /// When the property was introduced, if after 3.15.0.
 pub fn introduced_in(kind: ObjectKind, name: &str) -> Option<&'static FieldIntroduced> {
     FIELDS_INTRODUCED
@@ -373,52 +377,6 @@ pub fn introduced_in(kind: ObjectKind, name: &str) -> Option<&'static FieldIntro
 /// [`FIELDS_INTRODUCED`] is stored by every version).
 pub fn stores(version: ServerVersion, kind: ObjectKind, name: &str) -> bool {
     introduced_in(kind, name).is_none_or(|entry| version >= entry.since)
-}
-
-/// `value` as `version` stores it: every property that version does not have removed, at
-/// every depth of the model (tasks inside cases, forks and loops, embedded task definitions,
-/// inline sub-workflows). Other content is kept as it is.
-pub fn project(kind: ObjectKind, value: &Value, version: ServerVersion) -> Value {
-    let mut out = value.clone();
-    project_in_place(kind, &mut out, version);
-    out
-}
-
-fn project_in_place(kind: ObjectKind, value: &mut Value, version: ServerVersion) {
-    let Value::Object(object) = value else {
-        return;
-    };
-    object.retain(|key, _| stores(version, kind, key));
-    for (key, child) in object.iter_mut() {
-        if let Some(field) = kind.field(key) {
-            project_nested(field.nested, child, version);
-        }
-    }
-}
-
-fn project_nested(nested: Nested, value: &mut Value, version: ServerVersion) {
-    match (nested, value) {
-        (Nested::One(kind), value) => project_in_place(kind, value, version),
-        (Nested::List(kind), Value::Array(items)) => {
-            for item in items {
-                project_in_place(kind, item, version);
-            }
-        }
-        (Nested::ListOfLists(kind), Value::Array(lists)) => {
-            for list in lists {
-                project_nested(Nested::List(kind), list, version);
-            }
-        }
-        (Nested::MapOfLists(kind), Value::Object(map)) => {
-            for list in map.values_mut() {
-                project_nested(Nested::List(kind), list, version);
-            }
-        }
-        (Nested::WorkflowDefinition, value) => {
-            project_in_place(ObjectKind::WorkflowDef, value, version);
-        }
-        _ => {}
-    }
 }
 
 /// A property of a definition that a server version would drop.
@@ -526,6 +484,7 @@ fn escape_pointer(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::{normalize, normalize_stored};
     use serde_json::json;
 
     #[test]
@@ -553,7 +512,7 @@ mod tests {
             ]
         });
         let v3_15 = ServerVersion::new(3, 15, 0);
-        let projected = project(ObjectKind::WorkflowDef, &def, v3_15);
+        let projected = normalize_stored(ObjectKind::WorkflowDef, &def, v3_15);
         assert!(projected.get("metadata").is_none());
         assert!(projected["tasks"][0].get("joinMode").is_none());
         assert!(
@@ -575,9 +534,16 @@ mod tests {
                 "/tasks/1/decisionCases/a/0/items"
             ]
         );
-        let newest = project(ObjectKind::WorkflowDef, &def, ServerVersion::NEWEST_KNOWN);
-        assert_eq!(newest, def);
+        let newest = normalize_stored(ObjectKind::WorkflowDef, &def, ServerVersion::NEWEST_KNOWN);
+        assert_eq!(newest, normalize(ObjectKind::WorkflowDef, &def));
+        assert_eq!(newest["tasks"][0]["joinMode"], "SYNC");
         assert!(lost_fields(ObjectKind::WorkflowDef, &def, ServerVersion::NEWEST_KNOWN).is_empty());
+    }
+
+    #[test]
+    fn from_the_newest_introduction_on_everything_is_stored() {
+        let newest = FIELDS_INTRODUCED.iter().map(|entry| entry.since).max();
+        assert_eq!(newest, Some(NEWEST_INTRODUCTION));
     }
 
     #[test]

@@ -153,8 +153,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
     deletions.sort_by_key(|(_, c)| std::cmp::Reverse(c.resource.kind));
 
     for batch in task_defs.chunks(options.task_def_batch.max(1)) {
-        let bodies = bodies(batch);
-        if let Err(error) = client.upsert_task_defs(&bodies) {
+        if let Err(error) = client.upsert_task_defs(&bodies(batch)) {
             settle_failed_batch(&mut outcomes, batch, &error, |idx| {
                 task_def_messages(&error, batch, idx)
             });
@@ -166,8 +165,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
         mark_applied(&mut outcomes, batch);
     }
     for batch in workflows.chunks(options.workflow_batch.max(1)) {
-        let bodies = bodies(batch);
-        match client.update_workflow_defs(&bodies) {
+        match client.update_workflow_defs(&bodies(batch)) {
             Ok(bulk) if bulk.bulk_error_results.is_empty() => mark_applied(&mut outcomes, batch),
             Ok(bulk) => {
                 // Errors while storing, keyed by name (contract §5.2).
@@ -205,7 +203,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                     .collect();
                 if !per_definition.is_empty()
                     && !rest.is_empty()
-                    && let Ok(bulk) = client.update_workflow_defs(&self::bodies(&rest))
+                    && let Ok(bulk) = client.update_workflow_defs(&bodies(&rest))
                     && bulk.bulk_error_results.is_empty()
                 {
                     mark_applied(&mut outcomes, &rest);
@@ -333,7 +331,7 @@ fn validate_each(client: &Client, batch: &[(usize, &ResourceChange)]) -> Vec<(us
 }
 
 /// Attributes a task-definition batch's validation errors: by the index in the error's path
-/// (`registerTaskDef.arg0[2]...`, contract §4.5, unverified), else by the name in the message
+/// (`registerTaskDef.arg0[2]...`, or `registerTaskDef.taskDefinitions[2]...` on 3.15.0), else by the name in the message
 /// (`TaskDef: <name> ...`), else to a batch of one.
 fn task_def_messages(
     error: &ClientError,
@@ -364,8 +362,26 @@ fn task_def_messages(
     (!messages.is_empty()).then_some(messages)
 }
 
-/// The index in `method.arg0[3].field`.
+/// The index in `method.arg0[3].field`, or `method.taskDefinitions[3].field` on servers
+/// compiled with parameter names (3.15.0, seen on a real server).
 fn path_index(path: &str) -> Option<usize> {
-    let rest = path.split_once("arg0[")?.1;
-    rest.split_once(']')?.0.parse().ok()
+    let argument = path.split_once('.')?.1.split('.').next()?;
+    let index = argument.split_once('[')?.1.split_once(']')?.0;
+    index.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_index;
+
+    #[test]
+    fn the_index_is_read_from_either_argument_name() {
+        assert_eq!(path_index("registerTaskDef.arg0[2].name"), Some(2));
+        assert_eq!(
+            path_index("registerTaskDef.taskDefinitions[0].responseTimeoutSeconds"),
+            Some(0)
+        );
+        assert_eq!(path_index("updateTaskDef.taskDefinition.name"), None);
+        assert_eq!(path_index("registerTaskDef.arg0"), None);
+    }
 }

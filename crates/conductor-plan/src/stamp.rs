@@ -11,8 +11,8 @@
 //! stamped: prune scope alone governs their deletion, and their changes have no known origin.
 
 use conductor_model::defaults::ObjectKind;
-use conductor_model::normalize::normalize_workflow_def;
-use conductor_model::versions::{ServerVersion, project};
+use conductor_model::normalize::normalize_stored;
+use conductor_model::versions::ServerVersion;
 use serde_json::{Map, Value};
 
 /// The key of the stamp inside `WorkflowDef.metadata`.
@@ -42,9 +42,9 @@ pub fn read_stamp(def: &Value) -> Option<Stamp> {
 /// digits (128 bits). Hashing what the server keeps makes the hash of the server's copy equal
 /// the stamp's until someone edits it, whatever the server drops.
 pub fn content_hash(def: &Value, version: ServerVersion) -> String {
-    let mut unstamped = project(ObjectKind::WorkflowDef, def, version);
+    let mut unstamped = def.clone();
     remove_stamp(&mut unstamped);
-    let normalized = normalize_workflow_def(&unstamped);
+    let normalized = normalize_stored(ObjectKind::WorkflowDef, &unstamped, version);
     digest(&normalized.to_string())
 }
 

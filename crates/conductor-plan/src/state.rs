@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use conductor_client::{Client, ClientError};
 use conductor_model::defaults::ObjectKind;
-use conductor_model::normalize::{normalize_task_def, normalize_workflow_def};
-use conductor_model::versions::{ServerVersion, project};
+use conductor_model::normalize::normalize_stored;
+use conductor_model::versions::ServerVersion;
 use serde_json::Value;
 
 use crate::stamp::digest;
@@ -62,12 +62,12 @@ pub fn task_def_fingerprint(def: &Value, version: ServerVersion) -> String {
 
 /// A workflow as `version` stores it, normalised: what plans compare.
 pub(crate) fn stored_workflow(def: &Value, version: ServerVersion) -> Value {
-    normalize_workflow_def(&project(ObjectKind::WorkflowDef, def, version))
+    normalize_stored(ObjectKind::WorkflowDef, def, version)
 }
 
 /// A task definition as `version` stores it, normalised: what plans compare.
 pub(crate) fn stored_task_def(def: &Value, version: ServerVersion) -> Value {
-    normalize_task_def(&project(ObjectKind::TaskDef, def, version))
+    normalize_stored(ObjectKind::TaskDef, def, version)
 }
 
 /// The fingerprint of a definition already normalised, for callers that need the normal form
