@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use conductor_check::{Project as CheckedProject, check_project};
+use conductor_check::{Project as CheckedProject, ServerInventory, check_project};
 use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
@@ -90,13 +90,15 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
 
 /// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
 /// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a `target`
-/// server version, that version's rules run too (CA9xx).
+/// server version, that version's rules run too (CA9xx); with what a `server` has, references
+/// that resolve there are not reported as missing.
 pub fn check_files(
     files: &[PathBuf],
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
     allowed: &[Code],
     target: Option<ServerVersion>,
+    server: Option<&ServerInventory>,
 ) -> Result<Checked, StageError> {
     std::thread::scope(|scope| {
         if !files.is_empty() {
@@ -104,7 +106,7 @@ pub fn check_files(
             // meanwhile, rather than in the first parsing thread while the others wait for it.
             scope.spawn(prepare_validator);
         }
-        read_parse_lower_check(files, sources, diagnostics, allowed, target)
+        read_parse_lower_check(files, sources, diagnostics, allowed, target, server)
     })
 }
 
@@ -114,6 +116,7 @@ fn read_parse_lower_check(
     mut diagnostics: Vec<Diagnostic>,
     allowed: &[Code],
     target: Option<ServerVersion>,
+    server: Option<&ServerInventory>,
 ) -> Result<Checked, StageError> {
     let mut ids = Vec::with_capacity(files.len());
     for path in files {
@@ -135,7 +138,9 @@ fn read_parse_lower_check(
         diagnostics.extend(lower_document(document, &mut compiled));
     }
     diagnostics.extend(check_project(
-        &CheckedProject::new(&sources, &documents, &compiled).with_target(target),
+        &CheckedProject::new(&sources, &documents, &compiled)
+            .with_target(target)
+            .with_server(server),
     ));
     // Freeing the parsed documents (span trees and DSL types: hundreds of thousands of small
     // blocks in a large project) takes milliseconds; another thread does it while this one

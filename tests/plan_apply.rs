@@ -713,3 +713,73 @@ fn json_output_is_one_document_even_with_warnings() {
     let document: Value = serde_json::from_str(&again.stdout).expect("one JSON document");
     assert_eq!(document["applied"]["planned"], 0);
 }
+
+#[test]
+fn plan_reports_references_that_exist_neither_in_the_project_nor_on_the_server() {
+    let server = server(ServerConfig::default());
+    let client = client(&server);
+    // `ship_order` and the workflow `billing_flow` exist only on the server; `notify_customer`
+    // and `archive_flow` exist nowhere.
+    client
+        .upsert_task_defs(&[
+            serde_json::json!({"name": "ship_order", "ownerEmail": "team@example.com"}),
+        ])
+        .unwrap();
+    client
+        .update_workflow_defs(&[serde_json::json!({
+            "name": "billing_flow", "version": 1, "ownerEmail": "team@example.com",
+            "tasks": [{"name": "ship_order", "taskReferenceName": "ship"}]
+        })])
+        .unwrap();
+    let calls = "\
+workflow: calls_flow
+ownerEmail: team@example.com
+tasks:
+  - ref: bill
+    subWorkflow: {name: billing_flow, version: 1}
+  - ref: archive
+    subWorkflow: {name: archive_flow, version: 1}
+";
+    let dir = project(&[("orders.yaml", ORDERS), ("calls.yaml", calls)]);
+    let offline = run(dir.path(), &server, &["check"]);
+    for name in ["ship_order", "notify_customer"] {
+        assert!(
+            offline
+                .stderr
+                .contains(&format!("no task definition `{name}` in the repository")),
+            "{}",
+            offline.stderr
+        );
+    }
+    assert!(
+        offline
+            .stderr
+            .contains("sub-workflow `billing_flow` is not in the repository")
+    );
+    let planned = run(dir.path(), &server, &["plan"]);
+    assert_eq!(planned.code, 0, "{}", planned.stderr);
+    assert!(
+        !planned.stderr.contains("`ship_order`"),
+        "{}",
+        planned.stderr
+    );
+    assert!(
+        !planned.stderr.contains("`billing_flow`"),
+        "{}",
+        planned.stderr
+    );
+    assert!(
+        planned
+            .stderr
+            .contains("no task definition `notify_customer` in the repository or on the server"),
+        "{}",
+        planned.stderr
+    );
+    assert!(
+        planned
+            .stderr
+            .contains("sub-workflow `archive_flow` is not in the repository or on the server"),
+        "{}",
+        planned.stderr
+    );
+}

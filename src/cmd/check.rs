@@ -44,9 +44,12 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
         if let Some(name) = &args.environment {
             super::remote::environment_exists(project, name)?;
         }
-        Ok(args
-            .server_version
-            .or_else(|| project.server_version(args.environment.as_deref())))
+        Ok(super::CheckTarget {
+            version: args
+                .server_version
+                .or_else(|| project.server_version(args.environment.as_deref())),
+            server: None,
+        })
     })?;
     output.checked(&checked);
     Ok(if checked.has_errors() {

@@ -12,6 +12,7 @@ pub mod schema;
 
 use std::path::PathBuf;
 
+use conductor_check::ServerInventory;
 use conductor_model::versions::ServerVersion;
 use conductor_source::SourceMap;
 
@@ -22,7 +23,7 @@ use crate::stages::{Checked, check_files, definition_files};
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
-    load_definitions(paths, |_| Ok(None)).map(|(_, checked)| checked)
+    load_definitions(paths, |_| Ok(CheckTarget::default())).map(|(_, checked)| checked)
 }
 
 /// For the commands that write from the definitions (`compile`, `docs`): checks them and
@@ -45,11 +46,22 @@ pub fn definitions_to_write(
     Ok(Some(checked))
 }
 
+/// What the definitions are checked against, chosen once the project is read: a server
+/// version, and what a server has (for `plan`, which has read it).
+#[derive(Debug, Default)]
+pub struct CheckTarget {
+    /// The server version whose rules run.
+    pub version: Option<ServerVersion>,
+    /// What the server has, so that references resolving there are not reported.
+    pub server: Option<ServerInventory>,
+}
+
 /// Like [`check_definitions`], also returning the project (its server, prune scope, ...).
-/// `target` chooses the server version whose rules run, from the project once it is read.
+/// `target` chooses what the definitions are checked against, from the project once it is
+/// read.
 pub fn load_definitions(
     paths: &[PathBuf],
-    target: impl FnOnce(&Project) -> Result<Option<ServerVersion>, CliError>,
+    target: impl FnOnce(&Project) -> Result<CheckTarget, CliError>,
 ) -> Result<(Project, Checked), CliError> {
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
@@ -57,6 +69,13 @@ pub fn load_definitions(
     let files = definition_files(paths, &project)?;
     let allowed = project.allowed_codes();
     let target = target(&project)?;
-    let checked = check_files(&files, sources, diagnostics, &allowed, target)?;
+    let checked = check_files(
+        &files,
+        sources,
+        diagnostics,
+        &allowed,
+        target.version,
+        target.server.as_ref(),
+    )?;
     Ok((project, checked))
 }

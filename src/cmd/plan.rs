@@ -8,7 +8,7 @@ use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
 use conductor_plan::{Plan, PlanInput, RemoteState, compute_plan};
 
-use super::remote::{Connected, ServerArgs, connect, desired_state, prune_scope};
+use super::remote::{Connected, ServerArgs, connect, desired_state, inventory, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
@@ -79,13 +79,18 @@ pub fn make_plan(
     prune: bool,
     output: Output,
 ) -> Result<Option<Plan>, CliError> {
-    // The server is asked its version first, so that the definitions are checked for it.
+    // The server is read first, so that the definitions are checked for its version and
+    // their references resolved against what it has.
     let mut connected = None;
     let (project, checked) = super::load_definitions(paths, |project| {
         let found = connect(server, Some(project))?;
-        let version = found.version;
-        connected = Some(found);
-        Ok(Some(version))
+        let remote = RemoteState::read(&found.client)?;
+        let target = super::CheckTarget {
+            version: Some(found.version),
+            server: Some(inventory(&remote)),
+        };
+        connected = Some((found, remote));
+        Ok(target)
     })?;
     output.side_report(
         &checked.diagnostics,
@@ -96,16 +101,18 @@ pub fn make_plan(
         eprint_text("nothing was planned: fix the errors above first\n");
         return Ok(None);
     }
-    let Some(Connected {
-        client,
-        version,
-        reported,
-    }) = connected
+    let Some((
+        Connected {
+            client,
+            version,
+            reported,
+        },
+        remote,
+    )) = connected
     else {
         unreachable!("load_definitions asks for the target before checking");
     };
     let scope = prune_scope(&project)?;
-    let remote = RemoteState::read(&client)?;
     let desired = desired_state(&checked);
     Ok(Some(compute_plan(PlanInput {
         desired: &desired,

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use clap::Args;
+use conductor_check::ServerInventory;
 use conductor_client::{Client, ClientConfig, Credentials, RetryPolicy};
 use conductor_model::versions::ServerVersion;
-use conductor_plan::{Desired, DesiredDefinition, PruneScope, SourceRef};
+use conductor_plan::{Desired, DesiredDefinition, PruneScope, RemoteState, SourceRef};
 
 use crate::error::CliError;
 use crate::project::Project;
@@ -193,6 +194,22 @@ pub fn connect(server: &ServerArgs, project: Option<&Project>) -> Result<Connect
         version,
         reported: parsed.is_some().then_some(reported).flatten(),
     })
+}
+
+/// The names of what the server has, for the reference rules (CA601, CA602).
+pub fn inventory(remote: &RemoteState) -> ServerInventory {
+    let mut inventory = ServerInventory {
+        task_defs: remote.task_defs.keys().cloned().collect(),
+        ..ServerInventory::default()
+    };
+    for (name, version) in remote.workflows.keys() {
+        inventory
+            .workflows
+            .entry(name.clone())
+            .or_default()
+            .insert(*version);
+    }
+    inventory
 }
 
 /// The prune scope of the project file (empty without one: nothing is ever deleted).

@@ -1,7 +1,7 @@
 //! What the rules see: the project's compiled definitions, and for each the way back to the
 //! YAML it came from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use conductor_dsl::locate::{DocumentSpans, Part, split_pointer};
@@ -23,6 +23,9 @@ pub struct Project<'a> {
     /// The server version the definitions are meant for, when known: its rules run too
     /// (`rules::server_version`).
     pub target: Option<ServerVersion>,
+    /// What exists on the server, when `plan` has read it: a reference that resolves there is
+    /// not reported as missing (CA601, CA602).
+    pub server: Option<&'a ServerInventory>,
     spans: BTreeMap<(FileId, usize), &'a DocumentSpans>,
     task_defs: BTreeMap<&'a str, &'a CompiledTaskDef>,
     workflows: BTreeMap<&'a str, Vec<&'a CompiledWorkflow>>,
@@ -57,6 +60,7 @@ impl<'a> Project<'a> {
             documents,
             compiled,
             target: None,
+            server: None,
             spans,
             task_defs,
             workflows,
@@ -66,6 +70,12 @@ impl<'a> Project<'a> {
     /// The same project, checked for a server version.
     pub fn with_target(mut self, target: Option<ServerVersion>) -> Self {
         self.target = target;
+        self
+    }
+
+    /// The same project, with what exists on the server.
+    pub fn with_server(mut self, server: Option<&'a ServerInventory>) -> Self {
+        self.server = server;
         self
     }
 
@@ -101,6 +111,32 @@ impl<'a> Project<'a> {
                 .max_by_key(|workflow| workflow.def.version.unwrap_or(1))
                 .copied(),
         }
+    }
+}
+
+/// The names of what a server has, for resolving references the project does not define.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerInventory {
+    /// Task definition names.
+    pub task_defs: BTreeSet<String>,
+    /// Workflow names, each with its versions.
+    pub workflows: BTreeMap<String, BTreeSet<i64>>,
+}
+
+impl ServerInventory {
+    /// Whether the server has the task definition.
+    pub fn has_task_def(&self, name: &str) -> bool {
+        self.task_defs.contains(name)
+    }
+
+    /// Whether the server has the workflow, at `version` when one is given.
+    pub fn has_workflow(&self, name: &str, version: Option<i32>) -> bool {
+        self.workflows
+            .get(name)
+            .is_some_and(|versions| match version {
+                Some(version) => versions.contains(&i64::from(version)),
+                None => !versions.is_empty(),
+            })
     }
 }
 

@@ -44,7 +44,7 @@ use conductor_dsl::locate::{Part, span_at};
 use conductor_dsl::lower::CompiledWorkflow;
 use conductor_dsl::lower::provenance::task_def_path;
 
-pub use context::{Project, Scope};
+pub use context::{Project, Scope, ServerInventory};
 
 /// Runs every rule over the project. The result is in no particular order; callers sort.
 ///

@@ -18,14 +18,25 @@ fn undefined_task_definition(
     span: Range<usize>,
     name: &str,
     suggestion: Option<String>,
+    server_checked: bool,
 ) -> Diagnostic {
-    let diagnostic = Diagnostic::new(
-        Code::UndefinedTaskDefinition,
-        format!("no task definition `{name}` in the repository"),
-    )
-    .with_primary(file, span, "not defined in the repository")
-    .with_note("the server runs a task without a definition with default retries and timeouts; the definition may exist only on the server, which `plan` checks");
-    diagnostic.with_suggestion_or_help(suggestion, format!("add a `task: {name}` document"))
+    let (message, label, note) = if server_checked {
+        (
+            format!("no task definition `{name}` in the repository or on the server"),
+            "defined nowhere",
+            "the server runs a task without a definition with default retries and timeouts",
+        )
+    } else {
+        (
+            format!("no task definition `{name}` in the repository"),
+            "not defined in the repository",
+            "the server runs a task without a definition with default retries and timeouts; the definition may exist only on the server, which `plan` checks",
+        )
+    };
+    Diagnostic::new(Code::UndefinedTaskDefinition, message)
+        .with_primary(file, span, label)
+        .with_note(note)
+        .with_suggestion_or_help(suggestion, format!("add a `task: {name}` document"))
 }
 
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
@@ -35,6 +46,10 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             || task.task_definition.is_some()
             || task.name.contains("${")
             || scope.project.task_def(&task.name).is_some()
+            || scope
+                .project
+                .server
+                .is_some_and(|server| server.has_task_def(&task.name))
         {
             return;
         }
@@ -49,6 +64,7 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             scope.span(&format!("{}/name", visit.pointer), Part::Value),
             &task.name,
             suggest(&task.name, names),
+            scope.project.server.is_some(),
         ));
     });
 }

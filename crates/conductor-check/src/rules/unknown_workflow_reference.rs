@@ -15,20 +15,40 @@ use serde_json::Value;
 use crate::context::Scope;
 use crate::walk::walk_tasks;
 
+/// What is referenced: `role` names the reference (`sub-workflow`, `failure workflow`, ...).
+struct Reference<'a> {
+    role: &'a str,
+    name: &'a str,
+    version: Option<i32>,
+}
+
 fn unknown_workflow_reference(
     file: FileId,
     span: Range<usize>,
-    role: &str,
-    name: &str,
-    version: Option<i32>,
+    Reference {
+        role,
+        name,
+        version,
+    }: Reference<'_>,
     versions: &[String],
     suggestion: Option<String>,
+    server_checked: bool,
 ) -> Diagnostic {
-    let note = "the workflow may exist only on the server, which `plan` checks";
+    let (note, place) = if server_checked {
+        (
+            "the server has no such workflow either: the task fails when it runs",
+            "in the repository or on the server",
+        )
+    } else {
+        (
+            "the workflow may exist only on the server, which `plan` checks",
+            "in the repository",
+        )
+    };
     match (version, versions.is_empty()) {
         (Some(version), false) => Diagnostic::new(
             Code::UnknownWorkflowReference,
-            format!("{role} `{name}` has no version {version} in the repository"),
+            format!("{role} `{name}` has no version {version} {place}"),
         )
         .with_primary(file, span, "no such version")
         .with_note(note)
@@ -39,7 +59,7 @@ fn unknown_workflow_reference(
         _ => {
             let diagnostic = Diagnostic::new(
                 Code::UnknownWorkflowReference,
-                format!("{role} `{name}` is not in the repository"),
+                format!("{role} `{name}` is not {place}"),
             )
             .with_primary(file, span, "no such workflow")
             .with_note(note);
@@ -64,7 +84,11 @@ fn check_target(
         return;
     }
     let project = scope.project;
-    if project.workflow(name, version).is_some() {
+    if project.workflow(name, version).is_some()
+        || project
+            .server
+            .is_some_and(|server| server.has_workflow(name, version))
+    {
         return;
     }
     let versions: Vec<String> = project
@@ -85,11 +109,14 @@ fn check_target(
     out.push(unknown_workflow_reference(
         scope.file(),
         span,
-        role,
-        name,
-        version,
+        Reference {
+            role,
+            name,
+            version,
+        },
         &versions,
         suggest(name, names),
+        project.server.is_some(),
     ));
 }
 
