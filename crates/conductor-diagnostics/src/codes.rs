@@ -853,6 +853,13 @@ catalogue! {
         severity: Error,
         summary: "a `${...}` in a task's input holds whitespace, which the target server version rejects",
     },
+    TaskFormUnsupported => {
+        code: "CA906",
+        name: "task-form-unsupported",
+        stage: ServerVersion,
+        severity: Error,
+        summary: "a task is written in a form the target server version does not accept",
+    },
 }
 
 impl Code {

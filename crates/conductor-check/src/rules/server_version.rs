@@ -8,13 +8,18 @@
 //! - CA903 evaluator-unsupported: `graaljs` before 3.21.21 (fails at run time);
 //! - CA904 owner-email-required: no `ownerEmail` where the version requires one (replaces
 //!   CA314's warning for that target);
-//! - CA905 whitespace-in-expression: whitespace in a top-level `${...}` before 3.21.19.
+//! - CA905 whitespace-in-expression: whitespace in a top-level `${...}` before 3.21.19;
+//! - CA906 task-form-unsupported: an HTTP task's `uri` outside `http_request` before 3.22.1,
+//!   a dynamic fork's `forkTaskInputs` before 3.22.0, a sub-workflow definition given as an
+//!   expression on 3.15 (the generic forms; the DSL's concise forms compile to the old shapes).
 
 use std::ops::Range;
 
 use conductor_diagnostics::{Code, Diagnostic};
 use conductor_dsl::locate::Part;
+use conductor_model::WorkflowDefinitionRef;
 use conductor_model::defaults::ObjectKind;
+use conductor_model::task_type::{FORK_JOIN_DYNAMIC, HTTP, SUB_WORKFLOW};
 use conductor_model::versions::{FieldIntroduced, LostField, ServerVersion, lost_fields};
 use conductor_source::FileId;
 
@@ -119,6 +124,93 @@ fn whitespace_in_expression(
     .with_help("remove the whitespace, or upgrade the server to 3.21.19 or later")
 }
 
+fn task_form_unsupported(
+    file: FileId,
+    span: Range<usize>,
+    version: ServerVersion,
+    form: &str,
+    since: &str,
+    server_message: &str,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::TaskFormUnsupported,
+        format!("server {version} does not accept {form} (from {since})"),
+    )
+    .with_primary(file, span, format!("not accepted by {version}"))
+    .with_note(format!("the server rejects it with: {server_message}"))
+    .with_help(help.to_owned())
+}
+
+/// CA906 on one task: the generic forms that only newer servers accept.
+fn check_task_form(
+    scope: &Scope<'_>,
+    task: &conductor_model::WorkflowTask,
+    pointer: &str,
+    version: ServerVersion,
+    out: &mut Vec<Diagnostic>,
+) {
+    let rules = version.rules();
+    let input = task.input_parameters.as_ref();
+    let has = |key: &str| input.is_some_and(|input| input.contains_key(key));
+    let name = &task.name;
+    match task.type_name() {
+        HTTP if !rules.http_top_level_uri
+            && !has("http_request")
+            && (has("uri") || has("method")) =>
+        {
+            out.push(task_form_unsupported(
+                scope.file(),
+                scope.span(&format!("{pointer}/inputParameters/uri"), Part::Key),
+                version,
+                "an HTTP request outside `http_request`",
+                "3.22.1",
+                &format!("inputParameters.http_request field is required for taskType: HTTP taskName: {name}"),
+                "write the task as `http: {uri: ..., method: ...}`, which compiles to `http_request`",
+            ));
+        }
+        FORK_JOIN_DYNAMIC
+            if !rules.fork_task_inputs
+                && has("forkTaskInputs")
+                && task.dynamic_fork_tasks_param.is_none()
+                && task.dynamic_fork_join_tasks_param.is_none() =>
+        {
+            out.push(task_form_unsupported(
+                scope.file(),
+                scope.span(&format!("{pointer}/inputParameters/forkTaskInputs"), Part::Key),
+                version,
+                "`forkTaskInputs`",
+                "3.22.0",
+                &format!("dynamicForkTasksParam field is required for taskType: FORK_JOIN_DYNAMIC taskName: {name}"),
+                "write the task as `dynamicFork: {tasks: ..., inputs: ...}`",
+            ));
+        }
+        SUB_WORKFLOW if version < ServerVersion::new(3, 16, 0) => {
+            let expression = task.sub_workflow_param.as_ref().is_some_and(|param| {
+                matches!(
+                    param.workflow_definition,
+                    Some(WorkflowDefinitionRef::Expression(_))
+                )
+            });
+            if expression {
+                out.push(task_form_unsupported(
+                    scope.file(),
+                    scope.span(
+                        &format!("{pointer}/subWorkflowParam/workflowDefinition"),
+                        Part::Value,
+                    ),
+                    version,
+                    "a sub-workflow definition given as an expression",
+                    "3.16.0",
+                    "500: the expression cannot be read as a WorkflowDef",
+                    "give the definition inline, or name a registered workflow",
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The rules on one workflow definition (the document's own or an inline one).
 pub(crate) fn check_workflow(scope: &Scope<'_>, version: ServerVersion, out: &mut Vec<Diagnostic>) {
     let rules = version.rules();
@@ -142,6 +234,7 @@ pub(crate) fn check_workflow(scope: &Scope<'_>, version: ServerVersion, out: &mu
         }
     }
     walk_tasks(scope.def, &scope.base, &mut |visit| {
+        check_task_form(scope, visit.task, visit.pointer, version, out);
         if !rules.graaljs {
             // SWITCH and DO_WHILE name the evaluator on the task; INLINE in its input.
             let on_task = visit
