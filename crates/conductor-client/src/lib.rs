@@ -258,6 +258,12 @@ impl Client {
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
+    /// `GET /api/metadata/taskdefs/{name}`; 404 when missing.
+    pub fn get_task_def(&self, name: &str) -> Result<Value, ClientError> {
+        let url = self.url(&["metadata", "taskdefs", name], &[]);
+        self.request_json(Method::GET, url, None, Idempotence::Idempotent)
+    }
+
     /// `POST /api/metadata/workflow`: registers a new workflow version; the server answers 409
     /// when it exists. Not retried, since it is not idempotent.
     pub fn register_workflow_def(&self, def: &Value) -> Result<(), ClientError> {

@@ -223,9 +223,15 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
         };
         let status = match result {
             Ok(()) => Status::Applied,
-            // Contract §5.2: 404 when missing. Someone (or a lost answer to an earlier attempt)
-            // deleted it: the desired state holds.
-            Err(error) if error.status() == Some(404) => Status::AlreadyAbsent,
+            // Someone (or a lost answer to an earlier attempt) deleted it: the desired state
+            // holds. The answer alone does not say so (3.15 and 3.21 give 404, 3.32's SQLite
+            // store 500, a proxy may give either), so the server is asked for it.
+            Err(error)
+                if matches!(error.status(), Some(404 | 500))
+                    && confirmed_absent(client, &change.resource) =>
+            {
+                Status::AlreadyAbsent
+            }
             Err(error) => {
                 if let Some(outcome) = outcomes.get_mut(idx) {
                     outcome.status = failure_status(&error, None);
@@ -244,6 +250,17 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
         outcomes,
         error: None,
     }
+}
+
+/// Whether the server answers a read of the definition with 404 (it is gone).
+fn confirmed_absent(client: &Client, resource: &Resource) -> bool {
+    let read = match resource.kind {
+        Kind::Workflow => client
+            .get_workflow_def(&resource.name, resource.version.unwrap_or(1))
+            .map(drop),
+        Kind::TaskDef => client.get_task_def(&resource.name).map(drop),
+    };
+    read.is_err_and(|error| error.status() == Some(404))
 }
 
 fn bodies(batch: &[(usize, &ResourceChange)]) -> Vec<Value> {
