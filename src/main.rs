@@ -65,7 +65,19 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` and `--version` are answers (0); a usage error is the tool failing to run
+        // (3), never the 2 that `plan --detailed-exitcode` gives to "changes pending".
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                Exit::Failure.code()
+            } else {
+                Exit::Success.code()
+            };
+        }
+    };
     let output = Output {
         format: cli.format,
         color: !cli.no_color && cli.color.enabled(),

@@ -783,3 +783,130 @@ tasks:
         planned.stderr
     );
 }
+
+#[test]
+fn prune_refuses_part_of_the_project_an_empty_one_and_a_broken_file() {
+    let server = server(ServerConfig::default());
+    let dir = project(&[
+        (
+            "conductor-apply.yaml",
+            "files: [\"defs/*.yaml\"]\nprune:\n  workflows: [\"orders_*\"]\n  taskDefs: [\"*\"]\n",
+        ),
+        ("defs/orders.yaml", ORDERS),
+        ("empty/.keep", ""),
+    ]);
+    assert_eq!(
+        run(dir.path(), &server, &["apply", "--auto-approve"]).code,
+        0
+    );
+    let client = client(&server);
+    let before = (
+        client.list_workflow_defs().unwrap().len(),
+        client.list_task_defs().unwrap().len(),
+    );
+    let unchanged = || {
+        (
+            client.list_workflow_defs().unwrap().len(),
+            client.list_task_defs().unwrap().len(),
+        ) == before
+    };
+    // Paths on the command line are part of the project: pruning from them deletes the rest.
+    let part = run(
+        dir.path(),
+        &server,
+        &["apply", "--prune", "--auto-approve", "empty"],
+    );
+    assert_eq!(part.code, 1, "{}", part.stderr);
+    assert!(part.stderr.contains("--prune plans from the whole project"));
+    assert!(unchanged());
+    // A mistyped `files:` glob: no definitions at all.
+    std::fs::write(
+        dir.path().join("conductor-apply.yaml"),
+        "files: [\"defz/*.yaml\"]\nprune:\n  workflows: [\"orders_*\"]\n  taskDefs: [\"*\"]\n",
+    )
+    .unwrap();
+    let empty = run(dir.path(), &server, &["apply", "--prune", "--auto-approve"]);
+    assert_eq!(empty.code, 1, "{}", empty.stderr);
+    assert!(
+        empty.stderr.contains("--prune with no definitions"),
+        "{}",
+        empty.stderr
+    );
+    assert!(unchanged());
+    // A definition file replaced by a broken link is an error, not a skipped file.
+    std::fs::write(
+        dir.path().join("conductor-apply.yaml"),
+        "files: [\"defs/*.yaml\"]\nprune:\n  workflows: [\"orders_*\"]\n  taskDefs: [\"*\"]\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("defs/orders.yaml")).unwrap();
+    std::os::unix::fs::symlink("../nowhere.yaml", dir.path().join("defs/orders.yaml")).unwrap();
+    let broken = run(dir.path(), &server, &["apply", "--prune", "--auto-approve"]);
+    assert_eq!(broken.code, 3, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("defs/orders.yaml"),
+        "{}",
+        broken.stderr
+    );
+    assert!(unchanged());
+}
+
+#[test]
+fn prune_keeps_a_task_definition_that_a_workflow_on_the_server_uses() {
+    let server = server(ServerConfig::default());
+    let dir = project(&[
+        (
+            "conductor-apply.yaml",
+            "prune:\n  taskDefs: [\"orders_*\"]\n",
+        ),
+        ("orders.yaml", ORDERS),
+        (
+            "tasks.yaml",
+            "task: orders_shared\nownerEmail: t@example.com\n---\ntask: orders_unused\nownerEmail: t@example.com\n",
+        ),
+    ]);
+    assert_eq!(
+        run(dir.path(), &server, &["apply", "--auto-approve"]).code,
+        0
+    );
+    // A workflow made by hand, outside the project, uses one of them.
+    client(&server)
+        .register_workflow_def(
+            &serde_json::json!({"name": "by_hand", "ownerEmail": "t@example.com",
+            "tasks": [{"name": "orders_shared", "taskReferenceName": "s"}]}),
+        )
+        .unwrap();
+    std::fs::remove_file(dir.path().join("tasks.yaml")).unwrap();
+    let applied = run(dir.path(), &server, &["apply", "--prune", "--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    assert!(
+        applied
+            .stdout
+            .contains("task definition `orders_shared` is in prune scope and not in the project, but workflow `by_hand` v1 uses it: it is kept"),
+        "{}",
+        applied.stdout
+    );
+    let names: Vec<String> = client(&server)
+        .list_task_defs()
+        .unwrap()
+        .iter()
+        .map(|def| def["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"orders_shared".to_owned()), "{names:?}");
+    assert!(!names.contains(&"orders_unused".to_owned()), "{names:?}");
+}
+
+#[test]
+fn usage_errors_exit_3_never_the_2_of_changes_pending() {
+    let server = server(ServerConfig::default());
+    let dir = project(&[("orders.yaml", ORDERS)]);
+    for args in [
+        &["plan", "--detailed-exitcode", "--no-such-flag"][..],
+        &["check", "--server-version", "latest"][..],
+        &["no-such-command"][..],
+    ] {
+        let wrong = run(dir.path(), &server, args);
+        assert_eq!(wrong.code, 3, "{args:?}: {}", wrong.stderr);
+    }
+    assert_eq!(run(dir.path(), &server, &["--help"]).code, 0);
+}

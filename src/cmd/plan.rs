@@ -79,6 +79,15 @@ pub fn make_plan(
     prune: bool,
     output: Output,
 ) -> Result<Option<Plan>, CliError> {
+    if prune && !paths.is_empty() {
+        // Prune deletes what is not in the desired set: from part of the project, it would
+        // delete the rest.
+        eprint_text(
+            "error: --prune plans from the whole project: drop the paths, or plan without \
+             --prune; nothing was planned\n",
+        );
+        return Ok(None);
+    }
     // The server is read first, so that the definitions are checked for its version and
     // their references resolved against what it has.
     let mut connected = None;
@@ -113,6 +122,14 @@ pub fn make_plan(
         unreachable!("load_definitions asks for the target before checking");
     };
     let scope = prune_scope(&project)?;
+    if prune && checked.compiled.workflows.is_empty() && checked.compiled.task_defs.is_empty() {
+        eprint_text(&format!(
+            "error: --prune with no definitions ({} files read): it would delete everything in \
+             the prune scope; check the project file's `files`; nothing was planned\n",
+            checked.files_checked
+        ));
+        return Ok(None);
+    }
     let desired = desired_state(&checked);
     Ok(Some(compute_plan(PlanInput {
         desired: &desired,

@@ -173,6 +173,20 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("conductor-apply/", env!("CARGO_PKG_VERSION")))
+            // Credentials travel in a custom header and in the token request's body, which
+            // reqwest would carry to any host a redirect names: follow a redirect only within
+            // the configured origin.
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same_origin = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| first.origin() == attempt.url().origin());
+                if same_origin && attempt.previous().len() < 10 {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
             .build()
             .map_err(|source| ClientError::Build {
                 source: source.without_url(),

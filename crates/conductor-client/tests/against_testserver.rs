@@ -156,3 +156,46 @@ fn credentials_against_a_server_without_auth_go_on_without_a_token() {
     // Asked once, never again.
     assert_eq!(client.stats().token_requests, 1);
 }
+
+/// A server on loopback that answers every request with a redirect to `location`, and counts
+/// the connections it accepted.
+fn redirecting_server(
+    location: String,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn credentials_never_follow_a_redirect_to_another_origin() {
+    // The other origin: a listener that only counts who comes.
+    let (elsewhere, visits) = redirecting_server("http://127.0.0.1:1/".to_owned());
+    let (url, _) = redirecting_server(format!("{elsewhere}/token"));
+    let mut config = ClientConfig::new(&url).unwrap();
+    config.credentials = Some(Credentials::new("key-id", "key-secret"));
+    config.retry.max_attempts = 1;
+    let client = Client::new(config).unwrap();
+    assert!(client.list_workflow_defs().is_err());
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        visits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the token request (key and secret in its body) went to another origin"
+    );
+}

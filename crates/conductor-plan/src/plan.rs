@@ -450,8 +450,46 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             ));
         }
     }
+    // A task definition that a workflow still uses is never deleted: a workflow on the server
+    // that stays (ours or not), or one of the project's.
+    let staying = input
+        .remote
+        .workflows
+        .iter()
+        .filter(|((name, version), _)| {
+            !candidates
+                .iter()
+                .any(|(resource, _)| *resource == Resource::workflow(name, *version))
+        })
+        .map(|((name, version), def)| (Resource::workflow(name, *version), def))
+        .chain(input.desired.workflows.iter().map(|desired| {
+            let name = desired.def.get("name").and_then(Value::as_str);
+            let version = desired.def.get("version").and_then(Value::as_i64);
+            (
+                Resource::workflow(name.unwrap_or_default(), version.unwrap_or(1)),
+                &desired.def,
+            )
+        }));
+    let mut users: std::collections::BTreeMap<String, Resource> = std::collections::BTreeMap::new();
+    for (resource, def) in staying {
+        let mut names = Vec::new();
+        task_names(def.get("tasks"), &mut names);
+        for name in names {
+            users
+                .entry(name.to_owned())
+                .or_insert_with(|| resource.clone());
+        }
+    }
+    let mut notes = Vec::new();
     for (name, remote) in &input.remote.task_defs {
         if !desired_task_defs.contains(name.as_str()) && input.scope.contains_task_def(name) {
+            if let Some(user) = users.get(name) {
+                notes.push(format!(
+                    "task definition `{name}` is in prune scope and not in the project, but \
+                     {user} uses it: it is kept"
+                ));
+                continue;
+            }
             candidates.push((
                 Resource::task_def(name),
                 task_def_fingerprint(remote, server_version),
@@ -496,7 +534,6 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
     let mut changes = task_def_changes;
     changes.extend(workflow_changes);
     changes.extend(deletions);
-    let mut notes = Vec::new();
     if input.reported_version.is_none() {
         notes.push(format!(
             "the server did not report its version: assuming {server_version}"
@@ -520,6 +557,37 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         changes,
         prunable,
         state: state_fingerprint(fingerprints),
+    }
+}
+
+/// The name of every task at any depth of a task list (cases, forks, loops, inline
+/// sub-workflows): the task definitions the list may use.
+fn task_names<'a>(tasks: Option<&'a Value>, out: &mut Vec<&'a str>) {
+    let Some(Value::Array(tasks)) = tasks else {
+        return;
+    };
+    for task in tasks {
+        if let Some(name) = task.get("name").and_then(Value::as_str) {
+            out.push(name);
+        }
+        task_names(task.get("defaultCase"), out);
+        task_names(task.get("loopOver"), out);
+        if let Some(Value::Object(cases)) = task.get("decisionCases") {
+            for case in cases.values() {
+                task_names(Some(case), out);
+            }
+        }
+        if let Some(Value::Array(branches)) = task.get("forkTasks") {
+            for branch in branches {
+                task_names(Some(branch), out);
+            }
+        }
+        let inline = task
+            .get("subWorkflowParam")
+            .and_then(|param| param.get("workflowDefinition"));
+        if let Some(definition) = inline {
+            task_names(definition.get("tasks"), out);
+        }
     }
 }
 

@@ -22,7 +22,8 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 ///   and directories and whatever `.gitignore`, `.ignore` and `.git/info/exclude` files (in the
 ///   directory, below it and in its parents) exclude; `.gitignore` applies even outside a git
 ///   repository. The user's global git excludes file is not read, so the result does not depend
-///   on the machine. Symbolic links to directories are not followed; links to files are taken.
+///   on the machine. Symbolic links to directories are not followed; links to files are taken;
+///   a link with a YAML name whose target cannot be read is an error.
 /// * A root that does not exist is an error.
 ///
 /// Paths are the roots joined with the relative paths found below them; duplicates are removed
@@ -75,11 +76,29 @@ fn walk(root: &Path, extensions: &[&str], found: &mut Vec<PathBuf>) -> Result<()
             path: root.to_path_buf(),
             source,
         })?;
-        // Directory links are not followed (no cycles); a link to a file counts as the file.
-        let is_file = entry.file_type().is_some_and(|file_type| {
-            file_type.is_file() || (file_type.is_symlink() && entry.path().is_file())
-        });
-        if is_file && has_extension(entry.path(), extensions) {
+        // Directory links are not followed (no cycles); a link to a file counts as the file. A
+        // definition file whose link leads nowhere is an error, never a silent skip: a plan
+        // without it would delete what it defines.
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if !has_extension(entry.path(), extensions) {
+            continue;
+        }
+        let is_file = if file_type.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Ok(target) => target.is_file(),
+                Err(source) => {
+                    return Err(SourceError::Read {
+                        path: entry.into_path(),
+                        source,
+                    });
+                }
+            }
+        } else {
+            file_type.is_file()
+        };
+        if is_file {
             found.push(entry.into_path());
         }
     }
