@@ -910,3 +910,112 @@ fn usage_errors_exit_3_never_the_2_of_changes_pending() {
     }
     assert_eq!(run(dir.path(), &server, &["--help"]).code, 0);
 }
+
+#[test]
+fn a_saved_plan_is_applied_only_as_it_was_saved_and_reviewed() {
+    let server = server(ServerConfig::default());
+    let dir = project(&[
+        (
+            "conductor-apply.yaml",
+            "prune:\n  workflows: [\"orders_*\"]\n",
+        ),
+        ("orders.yaml", ORDERS),
+    ]);
+    let plan_path = dir.path().join("plan.json");
+    let save = || {
+        let saved = run(dir.path(), &server, &["plan", "--out", "plan.json"]);
+        assert_eq!(saved.code, 0, "{}", saved.stderr);
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&plan_path).unwrap()).unwrap()
+    };
+    let write = |plan: &Value| std::fs::write(&plan_path, plan.to_string()).unwrap();
+    let refused = |why: &str| {
+        let before = client(&server).list_workflow_defs().unwrap();
+        let applied = run(dir.path(), &server, &["apply", "plan.json"]);
+        assert_eq!(
+            applied.code, 1,
+            "{why}: {}{}",
+            applied.stdout, applied.stderr
+        );
+        assert!(
+            applied.stderr.contains("nothing was applied"),
+            "{why}: {}",
+            applied.stderr
+        );
+        assert_eq!(
+            client(&server).list_workflow_defs().unwrap(),
+            before,
+            "{why}"
+        );
+    };
+    // An edited body, with the digest left alone.
+    let mut plan = save();
+    plan["changes"][1]["body"]["description"] = Value::from("not what was reviewed");
+    write(&plan);
+    refused("edited body");
+    // A deletion slipped into a plan without --prune, and the summary left at 0 to destroy.
+    let mut plan = save();
+    plan["changes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"action": "delete", "resource": {"kind": "workflow", "name": "orders_flow", "version": 1}}));
+    write(&plan);
+    refused("injected deletion");
+    // The seal removed.
+    let mut plan = save();
+    plan.as_object_mut().unwrap().remove("seal");
+    write(&plan);
+    refused("no seal");
+    // Edited consistently, digest included: the plan computed again from its desired state
+    // differs.
+    let mut plan = save();
+    plan["seal"]["desired"]["workflows"][0]["def"]["description"] = Value::from("edited");
+    write(&plan);
+    refused("edited desired state");
+    // A stale plan whose list of what it depends on was emptied.
+    let mut plan = save();
+    assert_eq!(
+        run(dir.path(), &server, &["apply", "--auto-approve"]).code,
+        0
+    );
+    plan["state"]["resources"] = Value::Array(Vec::new());
+    write(&plan);
+    refused("emptied state");
+    // Untouched, it applies.
+    save();
+    let applied = run(dir.path(), &server, &["apply", "plan.json"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+}
+
+#[test]
+fn a_saved_plan_never_sends_credentials_to_the_server_it_names() {
+    let server = server(ServerConfig::default());
+    let dir = project(&[("orders.yaml", ORDERS)]);
+    assert_eq!(
+        run(dir.path(), &server, &["plan", "--out", "plan.json"]).code,
+        0
+    );
+    // The plan file names another server; the configured one is the test server.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let elsewhere = format!("http://{}/api", listener.local_addr().unwrap());
+    let path = dir.path().join("plan.json");
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    plan["server"] = Value::from(elsewhere.clone());
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let applied = run_with_env(
+        dir.path(),
+        &server.base_url(),
+        &["apply", "plan.json"],
+        &[("CONDUCTOR_AUTH_KEY", "k"), ("CONDUCTOR_AUTH_SECRET", "s")],
+    );
+    assert_eq!(applied.code, 1, "{}", applied.stderr);
+    assert!(
+        applied.stderr.contains("nothing was sent"),
+        "{}",
+        applied.stderr
+    );
+    assert!(
+        listener.accept().is_err(),
+        "a connection reached the plan's server"
+    );
+}

@@ -7,22 +7,27 @@ use clap::Args;
 use conductor_diagnostics::{Code, Diagnostic};
 use conductor_plan::apply::{ApplyOptions, ApplyReport, Status, apply_plan, running_executions};
 use conductor_plan::render::apply_report::{render_apply_human, render_apply_json};
-use conductor_plan::{Action, Kind, PLAN_FORMAT_VERSION, Plan, RemoteState, moved_since};
+use conductor_plan::{
+    Action, Kind, PLAN_FORMAT_VERSION, Plan, PlanInput, RemoteState, compute_plan, moved_since,
+};
 use conductor_source::yaml::parse_yaml;
 use conductor_source::{SourceFile, SourceMap};
 
-use super::remote::ServerArgs;
+use super::remote::{Connected, ServerArgs, connect, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
+use crate::project::load_project;
+use conductor_client::ClientConfig;
 
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Without a saved plan, apply computes a plan, shows it and asks for confirmation
 on a terminal (--auto-approve for CI; without a terminal it refuses). With a saved plan
-(a .json file from `plan --out`), it re-reads the server and applies exactly that plan, or
-refuses and says what moved on the server since the plan was made.
+(a .json file from `plan --out`), it talks to the configured server only (the plan's URL must
+match), computes the plan again from the saved desired state and applies it only when it equals
+the saved one; otherwise it refuses and says what moved.
 
 Order: task definitions, then workflows (in bulk), then deletions (workflows, then task
 definitions). On a failure it stops and says what was and was not applied; running it
@@ -61,29 +66,31 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
     };
     let (plan, client) = match saved {
         Some(path) => {
-            let plan = read_plan(path)?;
-            let choice = args.server.choose(None)?;
-            // A saved plan names its server; an explicit different one is a mistake.
-            let url = if choice.explicit {
-                choice.url
-            } else {
-                plan.server.clone()
-            };
-            let client = args.server.client(&url)?;
-            if client.base_url() != plan.server {
+            let saved = read_plan(path)?;
+            let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
+            let (project, _) = load_project(&cwd, &mut SourceMap::new())?;
+            // The server is the configured one; the plan's URL only has to match it, and is
+            // never where credentials are sent.
+            let choice = args.server.choose(Some(&project))?;
+            let configured = ClientConfig::new(&choice.url)?.display_url();
+            if configured != saved.server {
                 eprint_text(&format!(
-                    "error: the plan was made against {}, not {}; nothing was applied\n",
-                    plan.server,
-                    client.base_url()
+                    "error: the plan was made against {}, not {configured} (the configured server); \
+                     pass --server to name it; nothing was sent and nothing was applied\n",
+                    saved.server
                 ));
                 return Ok(Exit::InputErrors);
             }
+            let Connected {
+                client,
+                version,
+                reported,
+            } = connect(&args.server, Some(&project))?;
             let remote = RemoteState::read(&client)?;
-            let moved = moved_since(&plan, &remote);
+            let moved = moved_since(&saved, &remote);
             if !moved.is_empty() {
                 let mut message = String::from(
-                    "error: the saved plan is stale: the server changed since it was made; nothing was applied
-",
+                    "error: the saved plan is stale: the server changed since it was made; nothing was applied\n",
                 );
                 for entry in &moved {
                     message.push_str(&format!("  {entry}\n"));
@@ -92,11 +99,34 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 eprint_text(&message);
                 return Ok(Exit::InputErrors);
             }
+            let scope = prune_scope(&project)?;
+            let verified = saved.verify_seal(|desired| {
+                compute_plan(PlanInput {
+                    desired,
+                    remote: &remote,
+                    scope: &scope,
+                    prune: saved.prune,
+                    server: &client.base_url(),
+                    server_version: version,
+                    reported_version: reported.as_deref(),
+                    tool_version: env!("CARGO_PKG_VERSION"),
+                })
+            });
+            let plan = match verified {
+                Ok(plan) => plan,
+                Err(problem) => {
+                    eprint_text(&format!(
+                        "error: {problem}; nothing was applied\nrun `conductor-apply plan --out FILE` again and review the new plan\n"
+                    ));
+                    return Ok(Exit::InputErrors);
+                }
+            };
             show_plan(&plan, output);
             (plan, client)
         }
         None => {
-            let Some(plan) = super::plan::make_plan(&args.paths, &args.server, args.prune, output)?
+            let Some((plan, _)) =
+                super::plan::make_plan(&args.paths, &args.server, args.prune, output)?
             else {
                 return Ok(Exit::InputErrors);
             };

@@ -6,7 +6,7 @@ use clap::Args;
 use conductor_plan::render::human::{HumanPlanOptions, render_plan_human};
 use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
-use conductor_plan::{Plan, PlanInput, RemoteState, compute_plan};
+use conductor_plan::{Desired, Plan, PlanInput, RemoteState, compute_plan};
 
 use super::remote::{Connected, ServerArgs, connect, desired_state, inventory, prune_scope};
 use crate::error::CliError;
@@ -52,11 +52,13 @@ pub struct PlanArgs {
 
 /// Runs `plan`.
 pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
-    let Some(plan) = make_plan(&args.paths, &args.server, args.prune, output)? else {
+    let Some((mut plan, desired)) = make_plan(&args.paths, &args.server, args.prune, output)?
+    else {
         return Ok(Exit::InputErrors);
     };
     print_text(&render(&plan, output));
     if let Some(path) = &args.out {
+        plan.seal(&desired);
         write_plan(path, &plan)?;
         eprint_text(&format!(
             "Saved the plan to {}; apply exactly this plan with `conductor-apply apply {}`.\n",
@@ -71,14 +73,15 @@ pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
     })
 }
 
-/// Compiles the project, reads the server and computes the plan. `None` when the definitions
-/// have errors (already printed): nothing is planned from broken input.
+/// Compiles the project, reads the server and computes the plan, returned with the desired
+/// state it was computed from. `None` when the definitions have errors (already printed):
+/// nothing is planned from broken input.
 pub fn make_plan(
     paths: &[PathBuf],
     server: &ServerArgs,
     prune: bool,
     output: Output,
-) -> Result<Option<Plan>, CliError> {
+) -> Result<Option<(Plan, Desired)>, CliError> {
     if prune && !paths.is_empty() {
         // Prune deletes what is not in the desired set: from part of the project, it would
         // delete the rest.
@@ -131,7 +134,7 @@ pub fn make_plan(
         return Ok(None);
     }
     let desired = desired_state(&checked);
-    Ok(Some(compute_plan(PlanInput {
+    let plan = compute_plan(PlanInput {
         desired: &desired,
         remote: &remote,
         scope: &scope,
@@ -140,7 +143,8 @@ pub fn make_plan(
         server_version: version,
         reported_version: reported.as_deref(),
         tool_version: env!("CARGO_PKG_VERSION"),
-    })))
+    });
+    Ok(Some((plan, desired)))
 }
 
 /// The plan in the chosen format.

@@ -52,7 +52,7 @@ mod state;
 
 pub use plan::{
     Action, Desired, DesiredDefinition, Kind, Moved, Movement, Origin, PLAN_FORMAT_VERSION, Plan,
-    PlanInput, PruneScope, Resource, ResourceChange, ResourceFingerprint, ScopeError, SourceRef,
-    StateFingerprint, Summary, compute_plan, moved_since, plan_schema,
+    PlanInput, PruneScope, Resource, ResourceChange, ResourceFingerprint, ScopeError, Seal,
+    SealProblem, SourceRef, StateFingerprint, Summary, compute_plan, moved_since, plan_schema,
 };
 pub use state::{RemoteState, task_def_fingerprint, workflow_fingerprint};

@@ -30,7 +30,7 @@ pub struct SourceRef {
 }
 
 /// One desired definition: its compiled Conductor JSON and where it is written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DesiredDefinition {
     /// The compiled JSON (a `WorkflowDef` or a `TaskDef`).
     pub def: Value,
@@ -39,7 +39,7 @@ pub struct DesiredDefinition {
 }
 
 /// The desired state: every definition of the project.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Desired {
     /// Workflows.
     pub workflows: Vec<DesiredDefinition>,
@@ -284,9 +284,102 @@ pub struct Plan {
     pub prunable: Vec<Resource>,
     /// The server's state the plan was computed against.
     pub state: StateFingerprint,
+    /// A saved plan's seal: the desired state it was computed from and a digest of everything
+    /// apply would write; `apply FILE` recomputes the plan from them and refuses any
+    /// difference. Absent from a plan that is only printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
+}
+
+/// What a saved plan was computed from, and a digest of what it writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Seal {
+    /// Every desired definition, as planned.
+    pub desired: Desired,
+    /// SHA-256 (first 128 bits, hex) of the changes, the summary, the server and `prune`.
+    pub digest: String,
+}
+
+/// Why a saved plan is not applied as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SealProblem {
+    /// The plan has no seal (made without `--out`, or by an older version).
+    Unsealed,
+    /// The digest does not match the plan's content: the file was edited.
+    Tampered,
+    /// Recomputed now, from the saved desired state against the server, the plan differs.
+    Differs,
+}
+
+impl fmt::Display for SealProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SealProblem::Unsealed => "the plan file has no seal: save plans with `plan --out`",
+            SealProblem::Tampered => {
+                "the plan file was edited after it was saved: its digest does not match"
+            }
+            SealProblem::Differs => {
+                "computed again from its desired state against the server, the plan differs: \
+                 the server or the plan file changed since it was made"
+            }
+        })
+    }
 }
 
 impl Plan {
+    /// Seals the plan with the desired state it was computed from, for saving.
+    pub fn seal(&mut self, desired: &Desired) {
+        self.seal = None;
+        let digest = self.content_digest();
+        self.seal = Some(Seal {
+            desired: desired.clone(),
+            digest,
+        });
+    }
+
+    /// Checks a saved plan: its digest, then the plan computed again from its desired state
+    /// with `recompute` (against the live server), which must equal it. Returns the plan to
+    /// apply: the recomputed one.
+    pub fn verify_seal(
+        &self,
+        recompute: impl FnOnce(&Desired) -> Plan,
+    ) -> Result<Plan, SealProblem> {
+        let Some(seal) = &self.seal else {
+            return Err(SealProblem::Unsealed);
+        };
+        let mut unsealed = self.clone();
+        unsealed.seal = None;
+        if unsealed.content_digest() != seal.digest {
+            return Err(SealProblem::Tampered);
+        }
+        let mut fresh = recompute(&seal.desired);
+        fresh.seal = None;
+        let same = fresh.changes == unsealed.changes
+            && fresh.summary == unsealed.summary
+            && fresh.prunable == unsealed.prunable
+            && fresh.prune == unsealed.prune
+            && fresh.server == unsealed.server
+            && fresh.state == unsealed.state;
+        if same {
+            Ok(fresh)
+        } else {
+            Err(SealProblem::Differs)
+        }
+    }
+
+    /// The digest of what the plan does and where.
+    fn content_digest(&self) -> String {
+        let content = serde_json::json!({
+            "server": self.server,
+            "prune": self.prune,
+            "summary": self.summary,
+            "changes": self.changes,
+            "prunable": self.prunable,
+            "state": self.state,
+        });
+        digest(&content.to_string())
+    }
+
     /// Whether the plan changes anything.
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
@@ -557,6 +650,7 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         changes,
         prunable,
         state: state_fingerprint(fingerprints),
+        seal: None,
     }
 }
 
