@@ -18,6 +18,16 @@ pub const PROJECT_FILE: &str = "conductor-apply.yaml";
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(title = "conductor-apply project file")]
 pub struct ProjectSettings {
+    /// The project's id: `apply` then keeps, on the server, an inventory of what this project
+    /// manages (a task definition `conductor-apply.inventory.<id>`, which every server version
+    /// stores), and `--prune` deletes only its members; drift is told for task definitions and
+    /// on servers without workflow metadata too. Give each project its own id.
+    #[serde(default)]
+    #[schemars(
+        example = "shop-orders",
+        regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+    )]
+    pub project: Option<String>,
     /// Globs, relative to the project file, of the definition files; `check`, `compile` and
     /// `plan` take these when no paths are given. Default: every `*.yaml` and `*.yml` file,
     /// except hidden and git-ignored ones and the project file itself.
@@ -216,6 +226,29 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
                     .with_primary(file, version_span, "not a version")
                     .with_help("write the version as the server reports it, such as `3.21.14`"),
                 );
+            }
+            if let Some(id) = &settings.project {
+                let valid = id.len() <= 100
+                    && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+                if !valid {
+                    let id_span = root
+                        .lookup("/project")
+                        .map(|found| found.node.span.clone())
+                        .unwrap_or(span.start..span.start);
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::ValueNotAllowed,
+                            format!("`{id}` is not a project id"),
+                        )
+                        .with_primary(file, id_span, "not an id")
+                        .with_help(
+                            "use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
+                        ),
+                    );
+                }
             }
             for (idx, entry) in settings.allow.iter().flatten().enumerate() {
                 if Code::lookup(entry).is_some() {

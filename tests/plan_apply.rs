@@ -1019,3 +1019,132 @@ fn a_saved_plan_never_sends_credentials_to_the_server_it_names() {
         "a connection reached the plan's server"
     );
 }
+
+#[test]
+fn each_project_prunes_only_what_its_inventory_records_on_every_version() {
+    // 3.15.0 keeps no workflow metadata, so no stamp: the inventory works there too.
+    for version in ["3.15.0", "3.32.1"] {
+        let server = server(ServerConfig::for_version(version.parse().unwrap()));
+        let client = client(&server);
+        let old = "workflow: orders_old\nversion: 1\nownerEmail: t@example.com\ntasks: [{ref: a, task: charge_card}]\n---\ntask: orders_task_old\nownerEmail: t@example.com\n";
+        let shop = project(&[
+            ("conductor-apply.yaml", "project: shop\n"),
+            (
+                "orders.yaml",
+                &ORDERS
+                    .replace("ship_order", "charge_card")
+                    .replace("notify_customer", "charge_card"),
+            ),
+            ("old.yaml", old),
+        ]);
+        let billing = project(&[
+            ("conductor-apply.yaml", "project: billing\n"),
+            (
+                "billing.yaml",
+                "workflow: billing_flow\nversion: 1\nownerEmail: t@example.com\ntasks: [{ref: b, task: billing_task}]\n---\ntask: billing_task\nownerEmail: t@example.com\n",
+            ),
+        ]);
+        for dir in [&shop, &billing] {
+            let applied = run(dir.path(), &server, &["apply", "--auto-approve"]);
+            assert_eq!(
+                applied.code, 0,
+                "{version}: {}{}",
+                applied.stdout, applied.stderr
+            );
+            assert!(
+                applied.stdout.contains("~ inventory of project"),
+                "{}",
+                applied.stdout
+            );
+            let clean = run(dir.path(), &server, &["plan", "--detailed-exitcode"]);
+            assert_eq!(clean.code, 0, "{version}: {}", clean.stdout);
+        }
+        client
+            .upsert_task_defs(&[
+                serde_json::json!({"name": "by_hand", "ownerEmail": "t@example.com"}),
+            ])
+            .unwrap();
+        // An edit on the server to a task definition: drift, told by the inventory.
+        let mut charge = client.get_task_def("charge_card").unwrap();
+        charge["retryCount"] = Value::from(9);
+        client.upsert_task_defs(&[charge]).unwrap();
+        let drift = run(shop.path(), &server, &["plan"]);
+        assert!(
+            drift.stdout.contains(
+                "~ task definition `charge_card` (changed on the server since the last apply (drift))"
+            ),
+            "{version}: {}",
+            drift.stdout
+        );
+        // The shop's project drops two definitions: only those are pruned, and nothing of the
+        // billing project, nor what was made by hand.
+        std::fs::remove_file(shop.path().join("old.yaml")).unwrap();
+        let pruned = run(
+            shop.path(),
+            &server,
+            &["apply", "--prune", "--auto-approve"],
+        );
+        assert_eq!(
+            pruned.code, 0,
+            "{version}: {}{}",
+            pruned.stdout, pruned.stderr
+        );
+        assert!(
+            pruned.stdout.contains("0 added, 1 changed, 2 destroyed"),
+            "{version}: {}",
+            pruned.stdout
+        );
+        let workflows: Vec<String> = client
+            .list_workflow_defs()
+            .unwrap()
+            .iter()
+            .map(|def| def["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(workflows, ["billing_flow", "orders_flow"], "{version}");
+        let task_defs: Vec<String> = client
+            .list_task_defs()
+            .unwrap()
+            .iter()
+            .map(|def| def["name"].as_str().unwrap().to_owned())
+            .filter(|name| !name.starts_with("conductor-apply.inventory."))
+            .collect();
+        assert_eq!(
+            task_defs,
+            ["billing_task", "by_hand", "charge_card"],
+            "{version}"
+        );
+        let other = run(
+            billing.path(),
+            &server,
+            &["plan", "--prune", "--detailed-exitcode"],
+        );
+        assert_eq!(other.code, 0, "{version}: {}", other.stdout);
+        // Importing the server's definitions brings neither inventories nor stamps.
+        let dump = shop.path().join("dump");
+        std::fs::create_dir_all(&dump).unwrap();
+        std::fs::write(
+            dump.join("workflows.json"),
+            Value::Array(client.list_workflow_defs().unwrap()).to_string(),
+        )
+        .unwrap();
+        std::fs::write(
+            dump.join("taskdefs.json"),
+            Value::Array(client.list_task_defs().unwrap()).to_string(),
+        )
+        .unwrap();
+        let imported = run(
+            shop.path(),
+            &server,
+            &["import", "dump", "--out", "imported"],
+        );
+        assert_eq!(imported.code, 0, "{}", imported.stderr);
+        for entry in std::fs::read_dir(shop.path().join("imported"))
+            .unwrap()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!text.contains("conductor-apply.inventory"), "{text}");
+            assert!(!text.contains("managed"), "{text}");
+        }
+    }
+}

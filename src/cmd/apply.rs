@@ -110,6 +110,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                     server_version: version,
                     reported_version: reported.as_deref(),
                     tool_version: env!("CARGO_PKG_VERSION"),
+                    project: project.settings.project.as_deref(),
                 })
             });
             let plan = match verified {

@@ -143,6 +143,7 @@ pub fn make_plan(
         server_version: version,
         reported_version: reported.as_deref(),
         tool_version: env!("CARGO_PKG_VERSION"),
+        project: project.settings.project.as_deref(),
     });
     Ok(Some((plan, desired)))
 }

@@ -18,7 +18,10 @@ use std::sync::OnceLock;
 use conductor_diagnostics::{Code, Diagnostic};
 use conductor_model::defaults::{Nested, NullHandling, ObjectKind, WORKFLOW_TASK_TYPE_ALIAS};
 use conductor_model::normalize::{normalize_task_def, normalize_workflow_def, strip_defaults};
-use conductor_model::{TaskDef, WorkflowDef, WorkflowDefinitionRef, WorkflowTask, task_type};
+use conductor_model::{
+    INVENTORY_PREFIX, OWNERSHIP_STAMP_KEY, TaskDef, WorkflowDef, WorkflowDefinitionRef,
+    WorkflowTask, task_type,
+};
 use conductor_source::yaml::{escape_segment, to_yaml};
 use conductor_source::{FileId, SourceFile, SourceMap};
 use serde_json::Value;
@@ -80,6 +83,17 @@ pub fn import(
             other => found.push((String::new(), other)),
         }
         for (pointer, value) in found {
+            // conductor-apply's own bookkeeping on the server is never a definition of the
+            // project: inventories are skipped, ownership stamps removed.
+            let is_inventory = value
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.starts_with(INVENTORY_PREFIX));
+            if is_inventory {
+                continue;
+            }
+            let unstamped = without_stamp(value);
+            let value = unstamped.as_ref().unwrap_or(value);
             match definition_kind(value) {
                 Some(ObjectKind::WorkflowDef) => {
                     if let Some(imported) =
@@ -104,6 +118,25 @@ pub fn import(
         group_into_files(workflows, task_defs, modeline),
         diagnostics,
     )
+}
+
+/// A copy of a workflow without conductor-apply's ownership stamp in its `metadata` (and
+/// without `metadata` when the stamp was all of it); `None` when it has no stamp.
+fn without_stamp(value: &Value) -> Option<Value> {
+    value.get("metadata")?.get(OWNERSHIP_STAMP_KEY)?;
+    let mut copy = value.clone();
+    let object = copy.as_object_mut()?;
+    let emptied = match object.get_mut("metadata") {
+        Some(Value::Object(metadata)) => {
+            metadata.remove(OWNERSHIP_STAMP_KEY);
+            metadata.is_empty()
+        }
+        _ => false,
+    };
+    if emptied {
+        object.remove("metadata");
+    }
+    Some(copy)
 }
 
 /// A workflow has `tasks`; anything else with a `name` is read as a task definition.

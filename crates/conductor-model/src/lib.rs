@@ -32,6 +32,13 @@
 //! Knows nothing of YAML, HTTP or the command line.
 
 pub mod defaults;
+
+/// The key of conductor-apply's ownership stamp inside `WorkflowDef.metadata`.
+pub const OWNERSHIP_STAMP_KEY: &str = "conductor-apply";
+
+/// The name prefix of the task definitions that hold projects' inventories.
+pub const INVENTORY_PREFIX: &str = "conductor-apply.inventory.";
+
 pub mod normalize;
 mod schema_def;
 mod task_def;

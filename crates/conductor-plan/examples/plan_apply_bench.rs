@@ -92,6 +92,7 @@ fn main() {
             server_version: version,
             reported_version: reported.as_deref(),
             tool_version: "bench",
+            project: None,
         });
         println!(
             "{label:<16} {:>8.1} ms (read {:>7.1} ms)  {:>5} requests  {} to add, {} to change, {} unchanged",

@@ -64,6 +64,8 @@ pub struct ApplyReport {
     pub outcomes: Vec<Outcome>,
     /// The error that stopped the apply, if one did.
     pub error: Option<ClientError>,
+    /// The project's inventory, written last: (project, members) once it was.
+    pub inventory: Option<(String, usize)>,
 }
 
 impl ApplyReport {
@@ -160,6 +162,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
             return ApplyReport {
                 outcomes,
                 error: Some(error),
+                inventory: None,
             };
         }
         mark_applied(&mut outcomes, batch);
@@ -180,6 +183,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                 return ApplyReport {
                     outcomes,
                     error: None,
+                    inventory: None,
                 };
             }
             Err(error) => {
@@ -211,6 +215,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                 return ApplyReport {
                     outcomes,
                     error: Some(error),
+                    inventory: None,
                 };
             }
         }
@@ -239,6 +244,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                 return ApplyReport {
                     outcomes,
                     error: Some(error),
+                    inventory: None,
                 };
             }
         };
@@ -246,9 +252,22 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
             outcome.status = status;
         }
     }
+    // The inventory records what was applied: it is written last, once everything else was.
+    let mut inventory = None;
+    if let Some(change) = &plan.inventory {
+        if let Err(error) = client.upsert_task_defs(std::slice::from_ref(&change.body)) {
+            return ApplyReport {
+                outcomes,
+                error: Some(error),
+                inventory: None,
+            };
+        }
+        inventory = Some((change.project.clone(), change.members));
+    }
     ApplyReport {
         outcomes,
         error: None,
+        inventory,
     }
 }
 

@@ -34,6 +34,7 @@
 //!     server_version: conductor_model::versions::ServerVersion::NEWEST_KNOWN,
 //!     reported_version: Some("3.32.1"),
 //!     tool_version: "0.1.0",
+//!     project: None,
 //! });
 //! assert_eq!(plan.summary.add, 1);
 //! ```
@@ -45,14 +46,16 @@
 
 pub mod apply;
 pub mod diff;
+pub mod inventory;
 mod plan;
 pub mod render;
 pub mod stamp;
 mod state;
 
 pub use plan::{
-    Action, Desired, DesiredDefinition, Kind, Moved, Movement, Origin, PLAN_FORMAT_VERSION, Plan,
-    PlanInput, PruneScope, Resource, ResourceChange, ResourceFingerprint, ScopeError, Seal,
-    SealProblem, SourceRef, StateFingerprint, Summary, compute_plan, moved_since, plan_schema,
+    Action, Desired, DesiredDefinition, InventoryChange, Kind, Moved, Movement, Origin,
+    PLAN_FORMAT_VERSION, Plan, PlanInput, PruneScope, Resource, ResourceChange,
+    ResourceFingerprint, ScopeError, Seal, SealProblem, SourceRef, StateFingerprint, Summary,
+    compute_plan, moved_since, plan_schema,
 };
 pub use state::{RemoteState, task_def_fingerprint, workflow_fingerprint};

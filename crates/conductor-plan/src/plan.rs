@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::diff::{FieldChange, diff_definitions};
+use crate::inventory::Inventory;
 use crate::stamp::{content_hash, digest, read_stamp, stamp_workflow};
 use crate::state::{
     RemoteState, normalized_fingerprint, stored_task_def, stored_workflow, task_def_fingerprint,
@@ -78,6 +79,15 @@ impl PruneScope {
         self.workflows
             .as_ref()
             .is_some_and(|set| set.is_match(name))
+    }
+
+    /// With an inventory, membership decides; globs, when given, narrow it further.
+    fn allows_workflow(&self, name: &str) -> bool {
+        self.workflows.as_ref().is_none_or(|set| set.is_match(name))
+    }
+
+    fn allows_task_def(&self, name: &str) -> bool {
+        self.task_defs.as_ref().is_none_or(|set| set.is_match(name))
     }
 
     fn contains_task_def(&self, name: &str) -> bool {
@@ -284,11 +294,25 @@ pub struct Plan {
     pub prunable: Vec<Resource>,
     /// The server's state the plan was computed against.
     pub state: StateFingerprint,
+    /// The project's inventory to write last, when it changes (projects with an id only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<InventoryChange>,
     /// A saved plan's seal: the desired state it was computed from and a digest of everything
     /// apply would write; `apply FILE` recomputes the plan from them and refuses any
     /// difference. Absent from a plan that is only printed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<Seal>,
+}
+
+/// The project's inventory as apply will write it (see [`crate::inventory`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InventoryChange {
+    /// The project's id.
+    pub project: String,
+    /// How many definitions it records.
+    pub members: usize,
+    /// The task definition that holds it.
+    pub body: Value,
 }
 
 /// What a saved plan was computed from, and a digest of what it writes.
@@ -359,7 +383,8 @@ impl Plan {
             && fresh.prunable == unsealed.prunable
             && fresh.prune == unsealed.prune
             && fresh.server == unsealed.server
-            && fresh.state == unsealed.state;
+            && fresh.state == unsealed.state
+            && fresh.inventory == unsealed.inventory;
         if same {
             Ok(fresh)
         } else {
@@ -376,13 +401,14 @@ impl Plan {
             "changes": self.changes,
             "prunable": self.prunable,
             "state": self.state,
+            "inventory": self.inventory,
         });
         digest(&content.to_string())
     }
 
     /// Whether the plan changes anything.
     pub fn has_changes(&self) -> bool {
-        !self.changes.is_empty()
+        !self.changes.is_empty() || self.inventory.is_some()
     }
 
     /// The server as shown in renderings: its URL, and its version when it reported one.
@@ -423,6 +449,9 @@ pub struct PlanInput<'a> {
     pub reported_version: Option<&'a str>,
     /// The tool's version, recorded in the plan.
     pub tool_version: &'a str,
+    /// The project's id (the project file's `project`): ownership is then kept in the project's
+    /// inventory on the server, which prune and drift read ([`crate::inventory`]).
+    pub project: Option<&'a str>,
 }
 
 /// Computes the plan. Never writes anything, never fails: a definition the normaliser cannot
@@ -434,6 +463,11 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
     // is a diagnostic of `check`, at its line).
     let stored_task_def = |def: &Value| stored_task_def(def, server_version);
     let stored_workflow = |def: &Value| stored_workflow(def, server_version);
+    let previous = input
+        .project
+        .and_then(|id| input.remote.task_defs.get(&Inventory::task_def_name(id)))
+        .and_then(Inventory::from_task_def);
+    let mut next = input.project.map(Inventory::new);
     let mut task_def_changes = Vec::new();
     let mut workflow_changes = Vec::new();
     let mut deletions = Vec::new();
@@ -454,18 +488,31 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             fingerprint: remote.as_ref().map(normalized_fingerprint),
         });
         let body = desired.def.clone();
+        let stored_desired = stored_task_def(&body);
+        let desired_hash = normalized_fingerprint(&stored_desired);
+        if let Some(next) = &mut next {
+            next.task_defs.insert(name.to_owned(), desired_hash.clone());
+        }
         match remote {
             None => task_def_changes.push(create(resource, desired, body)),
             Some(remote) => {
-                let fields = diff_definitions(&remote, &stored_task_def(&body));
+                let fields = diff_definitions(&remote, &stored_desired);
                 if fields.is_empty() {
                     unchanged += 1;
                 } else {
+                    // Task definitions have no stamp: only the inventory tells where a change
+                    // comes from.
+                    let origin = previous
+                        .as_ref()
+                        .and_then(|inventory| inventory.task_def_hash(name))
+                        .map(|recorded| {
+                            origin_of(recorded, &desired_hash, &normalized_fingerprint(&remote))
+                        });
                     task_def_changes.push(ResourceChange {
                         action: Action::Update,
                         resource,
                         source: Some(desired.source.clone()),
-                        origin: None,
+                        origin,
                         fields,
                         body: Some(body),
                     });
@@ -493,6 +540,9 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             fingerprint: normalized_remote.as_ref().map(normalized_fingerprint),
         });
         let body = stamp_workflow(&desired.def, server_version);
+        if let Some(next) = &mut next {
+            next.add_workflow(name, version, content_hash(&desired.def, server_version));
+        }
         match remote.zip(normalized_remote) {
             None => workflow_changes.push(create(resource, desired, body)),
             Some((remote, normalized_remote)) => {
@@ -507,10 +557,21 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
                         action: Action::Update,
                         resource,
                         source: Some(desired.source.clone()),
-                        // Without workflow metadata there is no stamp, so no way to tell.
-                        origin: rules
-                            .workflow_metadata
-                            .then(|| origin(remote, &desired.def, server_version)),
+                        // The inventory's hash, else the stamp's; without workflow metadata
+                        // and an inventory there is no way to tell.
+                        origin: match previous
+                            .as_ref()
+                            .and_then(|inventory| inventory.workflow_hash(name, version))
+                        {
+                            Some(recorded) => Some(origin_of(
+                                recorded,
+                                &content_hash(&desired.def, server_version),
+                                &content_hash(remote, server_version),
+                            )),
+                            None => rules
+                                .workflow_metadata
+                                .then(|| origin(remote, &desired.def, server_version)),
+                        },
                         fields,
                         body: Some(body),
                     });
@@ -532,11 +593,20 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
     let mut candidates = Vec::new();
     for ((name, version), remote) in &input.remote.workflows {
         let key = (name.clone(), *version);
-        // Contract §5.4: only managed workflows in scope are ever deleted.
-        if !desired_workflows.contains(&key)
-            && input.scope.contains_workflow(name)
-            && read_stamp(remote).is_some()
-        {
+        if desired_workflows.contains(&key) {
+            continue;
+        }
+        // With a project id, only the members of this project's inventory are ever deleted;
+        // without, only managed (stamped) workflows in scope (contract §5.4).
+        let owned = match (&input.project, &previous) {
+            (Some(_), Some(inventory)) => {
+                inventory.workflow_hash(name, *version).is_some()
+                    && input.scope.allows_workflow(name)
+            }
+            (Some(_), None) => false,
+            (None, _) => input.scope.contains_workflow(name) && read_stamp(remote).is_some(),
+        };
+        if owned {
             candidates.push((
                 Resource::workflow(name, *version),
                 workflow_fingerprint(remote, server_version),
@@ -575,7 +645,14 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
     }
     let mut notes = Vec::new();
     for (name, remote) in &input.remote.task_defs {
-        if !desired_task_defs.contains(name.as_str()) && input.scope.contains_task_def(name) {
+        let owned = match (&input.project, &previous) {
+            (Some(_), Some(inventory)) => {
+                inventory.task_def_hash(name).is_some() && input.scope.allows_task_def(name)
+            }
+            (Some(_), None) => false,
+            (None, _) => input.scope.contains_task_def(name),
+        };
+        if !desired_task_defs.contains(name.as_str()) && owned && !Inventory::is_inventory(name) {
             if let Some(user) = users.get(name) {
                 notes.push(format!(
                     "task definition `{name}` is in prune scope and not in the project, but \
@@ -609,6 +686,44 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
             prunable.push(resource);
         }
     }
+    let inventory = next.map(|mut next| {
+        // Members that left the project stay members until pruned; those gone from the server
+        // are dropped.
+        if let Some(previous) = &previous {
+            let deleted = |resource: &Resource| deletions.iter().any(|d| d.resource == *resource);
+            for (name, version) in previous.workflow_members() {
+                let resource = Resource::workflow(name, version);
+                let on_server = input
+                    .remote
+                    .workflows
+                    .contains_key(&(name.to_owned(), version));
+                if next.workflow_hash(name, version).is_none()
+                    && on_server
+                    && !deleted(&resource)
+                    && let Some(hash) = previous.workflow_hash(name, version)
+                {
+                    next.add_workflow(name, version, hash.to_owned());
+                }
+            }
+            for (name, hash) in &previous.task_defs {
+                let on_server = input.remote.task_defs.contains_key(name);
+                if !next.task_defs.contains_key(name)
+                    && on_server
+                    && !deleted(&Resource::task_def(name))
+                {
+                    next.task_defs.insert(name.clone(), hash.clone());
+                }
+            }
+        }
+        next
+    });
+    let inventory = inventory
+        .filter(|next| previous.as_ref() != Some(next))
+        .map(|next| InventoryChange {
+            project: next.project.clone(),
+            members: next.len(),
+            body: next.to_task_def(),
+        });
 
     let summary = Summary {
         add: task_def_changes
@@ -650,6 +765,7 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         changes,
         prunable,
         state: state_fingerprint(fingerprints),
+        inventory,
         seal: None,
     }
 }
@@ -717,8 +833,18 @@ fn origin(remote: &Value, desired: &Value, version: ServerVersion) -> Origin {
     let Some(stamp) = read_stamp(remote) else {
         return Origin::Unmanaged;
     };
-    let changed_in_git = content_hash(desired, version) != stamp.hash;
-    let changed_on_server = content_hash(remote, version) != stamp.hash;
+    origin_of(
+        &stamp.hash,
+        &content_hash(desired, version),
+        &content_hash(remote, version),
+    )
+}
+
+/// Where a change comes from, by the hash recorded at the last apply (a stamp's or the
+/// inventory's) against the desired and the server's hashes.
+fn origin_of(recorded: &str, desired: &str, remote: &str) -> Origin {
+    let changed_in_git = desired != recorded;
+    let changed_on_server = remote != recorded;
     match (changed_in_git, changed_on_server) {
         (true, true) => Origin::GitAndServer,
         (false, true) => Origin::Server,

@@ -16,7 +16,7 @@ use conductor_model::versions::ServerVersion;
 use serde_json::{Map, Value};
 
 /// The key of the stamp inside `WorkflowDef.metadata`.
-pub const STAMP_KEY: &str = "conductor-apply";
+pub const STAMP_KEY: &str = conductor_model::OWNERSHIP_STAMP_KEY;
 
 /// What a workflow's stamp says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -36,6 +36,7 @@ fn deletes_of_what_is_already_gone(version: &str) -> Vec<Status> {
         server_version,
         reported_version: Some(version),
         tool_version: "test",
+        project: None,
     });
     assert_eq!(plan.summary.destroy, 2, "{plan:?}");
     client.delete_workflow_def("old_flow", 1).unwrap();

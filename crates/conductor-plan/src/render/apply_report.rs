@@ -159,6 +159,12 @@ pub fn render_apply_human(report: &ApplyReport) -> String {
     let added = report.applied(Action::Create);
     let changed = report.applied(Action::Update);
     let destroyed = report.applied(Action::Delete);
+    if let Some((project, members)) = &report.inventory {
+        out.push_str(&format!(
+            "  ~ inventory of project `{project}`: records {members} definition{}\n",
+            if *members == 1 { "" } else { "s" }
+        ));
+    }
     if report.complete() {
         out.push_str(&format!(
             "\nApply complete: {added} added, {changed} changed, {destroyed} destroyed.\n"

@@ -74,6 +74,15 @@ pub fn render_plan_human(plan: &Plan, options: HumanPlanOptions) -> String {
             }
         }
     }
+    if let Some(inventory) = &plan.inventory {
+        out.push_str(&format!(
+            "  {} inventory of project `{}`: records {} definition{} (what this project manages)\n",
+            paint(YELLOW, "~"),
+            inventory.project,
+            inventory.members,
+            if inventory.members == 1 { "" } else { "s" }
+        ));
+    }
     if !plan.prunable.is_empty() {
         out.push_str(&format!(
             "\n{} managed definition{} in prune scope {} not in the project; `--prune` would delete {}:\n",

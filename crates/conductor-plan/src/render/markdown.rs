@@ -51,6 +51,13 @@ pub fn render_plan_markdown(plan: &Plan) -> String {
             out.push_str("```\n\n</details>\n");
         }
     }
+    if let Some(inventory) = &plan.inventory {
+        out.push_str(&format!(
+            "\nThe inventory of project `{}` records {} definitions.\n",
+            cell(&inventory.project),
+            inventory.members
+        ));
+    }
     if !plan.prunable.is_empty() {
         out.push_str(&format!(
             "\n{} managed definition(s) in prune scope are not in the project; `--prune` would delete them:\n\n",
