@@ -202,6 +202,12 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
     let root = document.root;
     match serde_json::from_value::<ProjectSettings>(document.value) {
         Ok(settings) => {
+            // The span of the value at a pointer, or the start of the file.
+            let value_span = |pointer: &str| {
+                root.lookup(pointer)
+                    .map(|found| found.node.span.clone())
+                    .unwrap_or(span.start..span.start)
+            };
             let mut versions = vec![("/serverVersion".to_owned(), settings.server_version.clone())];
             for (name, environment) in settings.environments.iter().flatten() {
                 versions.push((
@@ -214,16 +220,12 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
                 if ServerVersion::parse(&version).is_some() {
                     continue;
                 }
-                let version_span = root
-                    .lookup(&pointer)
-                    .map(|found| found.node.span.clone())
-                    .unwrap_or(span.start..span.start);
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ValueNotAllowed,
                         format!("`{version}` is not a server version"),
                     )
-                    .with_primary(file, version_span, "not a version")
+                    .with_primary(file, value_span(&pointer), "not a version")
                     .with_help("write the version as the server reports it, such as `3.21.14`"),
                 );
             }
@@ -234,16 +236,12 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
                 if !valid {
-                    let id_span = root
-                        .lookup("/project")
-                        .map(|found| found.node.span.clone())
-                        .unwrap_or(span.start..span.start);
                     diagnostics.push(
                         Diagnostic::new(
                             Code::ValueNotAllowed,
                             format!("`{id}` is not a project id"),
                         )
-                        .with_primary(file, id_span, "not an id")
+                        .with_primary(file, value_span("/project"), "not an id")
                         .with_help(
                             "use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
                         ),
@@ -254,10 +252,7 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
                 if Code::lookup(entry).is_some() {
                     continue;
                 }
-                let entry_span = root
-                    .lookup(&format!("/allow/{idx}"))
-                    .map(|found| found.node.span.clone())
-                    .unwrap_or(span.start..span.start);
+                let entry_span = value_span(&format!("/allow/{idx}"));
                 let names = Code::infos().map(|info| info.name);
                 let mut diagnostic = Diagnostic::new(
                     Code::ValueNotAllowed,

@@ -80,3 +80,22 @@ fn unknown_codes_in_the_allow_list_are_reported() {
         "{stderr}"
     );
 }
+
+#[test]
+fn invalid_server_versions_and_project_ids_are_reported_at_their_lines() {
+    let (code, stderr) = check(Some(
+        "project: \"shop orders\"\nserverVersion: latest\nenvironments:\n  prod: {serverVersion: \"3.x\"}\n",
+    ));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`shop orders` is not a project id"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("conductor-apply.yaml:1:10"), "{stderr}");
+    assert!(
+        stderr.contains("`latest` is not a server version"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("conductor-apply.yaml:2:16"), "{stderr}");
+    assert!(stderr.contains("`3.x` is not a server version"), "{stderr}");
+}
