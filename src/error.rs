@@ -30,6 +30,14 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// An output cannot be written as a whole; nothing of it was written.
+    #[error("nothing was written to {}: {reason}", root.display())]
+    Output {
+        /// The output folder.
+        root: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A request to the Conductor server failed.
     #[error(transparent)]
     Client(#[from] conductor_client::ClientError),

@@ -126,14 +126,14 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             (plan, client)
         }
         None => {
-            let Some((plan, _)) =
+            // The client that read the server writes to it: the plan's URL is for people, without
+            // the credentials a URL may carry.
+            let Some((plan, _, client)) =
                 super::plan::make_plan(&args.paths, &args.server, args.prune, output)?
             else {
                 return Ok(Exit::InputErrors);
             };
             show_plan(&plan, output);
-            let choice_url = plan.server.clone();
-            let client = args.server.client(&choice_url)?;
             if plan.has_changes() && !confirmed(args, &plan)? {
                 return Ok(Exit::InputErrors);
             }

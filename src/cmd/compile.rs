@@ -1,6 +1,6 @@
 //! `conductor-apply compile`: write the Conductor JSON of every definition.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use conductor_dsl::import::file_stem as file_name;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Output, eprint_text};
+use crate::write::{Replace, write_tree};
 
 /// Arguments of `compile`.
 #[derive(Debug, Args)]
@@ -36,24 +37,26 @@ pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
     let Some(checked) = super::definitions_to_write(&args.paths, output)? else {
         return Ok(Exit::InputErrors);
     };
-    let mut written = 0;
+    // Every file is rendered and every name checked before the first is written.
+    let mut files = Vec::new();
     for workflow in &checked.compiled.workflows {
         let version = workflow.def.version.unwrap_or(1);
-        let path = args
-            .out
-            .join("workflows")
-            .join(format!("{}.v{version}.json", file_name(&workflow.def.name)));
-        write_json(&path, &workflow.def)?;
-        written += 1;
+        files.push((
+            format!(
+                "workflows/{}.v{version}.json",
+                file_name(&workflow.def.name)
+            ),
+            pretty_json(&workflow.def)?,
+        ));
     }
     for task_def in &checked.compiled.task_defs {
-        let path = args
-            .out
-            .join("taskdefs")
-            .join(format!("{}.json", file_name(&task_def.def.name)));
-        write_json(&path, &task_def.def)?;
-        written += 1;
+        files.push((
+            format!("taskdefs/{}.json", file_name(&task_def.def.name)),
+            pretty_json(&task_def.def)?,
+        ));
     }
+    let written = files.len();
+    write_tree(&args.out, &files, Replace::Allowed)?;
     eprint_text(&format!(
         "compiled {} workflow{} and {} task definition{} into {} ({written} file{})\n",
         checked.compiled.workflows.len(),
@@ -70,12 +73,12 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// Writes pretty JSON with a final newline (see [`crate::write::write_if_changed`]).
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CliError> {
+/// Pretty JSON with a final newline.
+fn pretty_json<T: Serialize>(value: &T) -> Result<String, CliError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|error| CliError::Write {
-        path: path.to_path_buf(),
+        path: PathBuf::new(),
         source: std::io::Error::other(error),
     })?;
     text.push('\n');
-    crate::write::write_if_changed(path, &text)
+    Ok(text)
 }

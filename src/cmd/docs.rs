@@ -9,7 +9,7 @@ use conductor_docs::{Definitions, Page, SourceLocation};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Output, eprint_text};
-use crate::write::write_if_changed;
+use crate::write::{Replace, write_if_changed, write_tree};
 
 /// The file listing what the last run wrote, so that a later run can remove pages whose
 /// definition is gone without touching anything else in the directory.
@@ -94,17 +94,12 @@ fn write_pages(out: &Path, pages: &[Page]) -> Result<usize, CliError> {
     let previous: BTreeSet<String> = std::fs::read_to_string(&manifest_path)
         .map(|text| text.lines().map(str::to_owned).collect())
         .unwrap_or_default();
-    let mut changed = 0;
-    let mut current = BTreeSet::new();
-    for page in pages {
-        let path = page_path(out, &page.path);
-        current.insert(page.path.clone());
-        if std::fs::read_to_string(&path).is_ok_and(|existing| existing == page.content) {
-            continue;
-        }
-        write_if_changed(&path, &page.content)?;
-        changed += 1;
-    }
+    let current: BTreeSet<String> = pages.iter().map(|page| page.path.clone()).collect();
+    let files: Vec<(String, String)> = pages
+        .iter()
+        .map(|page| (page.path.clone(), page.content.clone()))
+        .collect();
+    let mut changed = write_tree(out, &files, Replace::Allowed)?.written;
     for stale in previous.difference(&current) {
         // Only names we could have written: a relative path of plain segments ending in `.md`.
         let plain = stale.ends_with(".md")

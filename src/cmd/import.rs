@@ -11,6 +11,7 @@ use crate::exit::Exit;
 use crate::output::{Output, eprint_text};
 use crate::project::{PROJECT_FILE, display_path};
 use crate::stages::StageError;
+use crate::write::{Replace, write_tree};
 
 /// Arguments of `import`.
 #[derive(Debug, Args)]
@@ -21,7 +22,8 @@ Writes one YAML file per workflow name (its versions as documents); a task defin
 by exactly one workflow goes into that workflow's file, the others into
 task-definitions.yaml. Values equal to the server's defaults are left out; concise forms
 are used wherever they say exactly the same thing. Every imported definition is compiled
-back and compared with the original before anything is written.
+back and compared with the original before anything is written. An existing file with
+other content is never replaced without --force (then import lists what it replaced).
 
 Examples:
   conductor-apply import exported/ --out workflows
@@ -35,6 +37,10 @@ pub struct ImportArgs {
     /// The directory to write the YAML files into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace existing files whose content differs (they may hold comments and edits of
+    /// yours); without it, import writes nothing when it would replace one.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `import`.
@@ -68,16 +74,27 @@ pub fn run(args: &ImportArgs, output: Output) -> Result<Exit, CliError> {
         eprint_text("nothing was written: fix the errors above first\n");
         return Ok(Exit::InputErrors);
     }
-    for file in &imported {
-        crate::write::write_if_changed(&args.out.join(&file.path), &file.text)?;
+    let outputs: Vec<(String, String)> = imported
+        .iter()
+        .map(|file| (file.path.clone(), file.text.clone()))
+        .collect();
+    let replace = if args.force {
+        Replace::Allowed
+    } else {
+        Replace::Refused
+    };
+    let report = write_tree(&args.out, &outputs, replace)?;
+    for path in &report.replaced {
+        eprint_text(&format!("replaced {}\n", args.out.join(path).display()));
     }
     eprint_text(&format!(
-        "imported {} file{} into {} ({} file{} written)\n",
+        "imported {} file{} into {} ({} file{} written, {} unchanged)\n",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         args.out.display(),
-        imported.len(),
-        if imported.len() == 1 { "" } else { "s" },
+        report.written,
+        if report.written == 1 { "" } else { "s" },
+        imported.len() - report.written,
     ));
     Ok(Exit::Success)
 }

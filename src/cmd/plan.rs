@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use conductor_client::Client;
 use conductor_plan::render::human::{HumanPlanOptions, render_plan_human};
 use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
@@ -52,7 +53,7 @@ pub struct PlanArgs {
 
 /// Runs `plan`.
 pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
-    let Some((mut plan, desired)) = make_plan(&args.paths, &args.server, args.prune, output)?
+    let Some((mut plan, desired, _)) = make_plan(&args.paths, &args.server, args.prune, output)?
     else {
         return Ok(Exit::InputErrors);
     };
@@ -81,7 +82,7 @@ pub fn make_plan(
     server: &ServerArgs,
     prune: bool,
     output: Output,
-) -> Result<Option<(Plan, Desired)>, CliError> {
+) -> Result<Option<(Plan, Desired, Client)>, CliError> {
     if prune && !paths.is_empty() {
         // Prune deletes what is not in the desired set: from part of the project, it would
         // delete the rest.
@@ -145,7 +146,7 @@ pub fn make_plan(
         tool_version: env!("CARGO_PKG_VERSION"),
         project: project.settings.project.as_deref(),
     });
-    Ok(Some((plan, desired)))
+    Ok(Some((plan, desired, client)))
 }
 
 /// The plan in the chosen format.
@@ -165,16 +166,5 @@ pub fn render(plan: &Plan, output: Output) -> String {
 /// Writes the plan as JSON through a temporary file and a rename, so a reader never sees half
 /// a plan.
 fn write_plan(path: &Path, plan: &Plan) -> Result<(), CliError> {
-    let write_error = |source| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, render_plan_json(plan)).map_err(write_error)?;
-    std::fs::rename(&temporary, path).map_err(write_error)
+    crate::write::write_if_changed(path, &render_plan_json(plan))
 }

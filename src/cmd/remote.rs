@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use clap::Args;
 use conductor_check::ServerInventory;
-use conductor_client::{Client, ClientConfig, Credentials, RetryPolicy};
+use conductor_client::{
+    Client, ClientConfig, Credentials, RetryNotice, RetryObserver, RetryPolicy,
+};
 use conductor_model::versions::ServerVersion;
 use conductor_plan::{Desired, DesiredDefinition, PruneScope, RemoteState, SourceRef};
 
@@ -38,6 +40,14 @@ pub struct ServerArgs {
     /// 429 and 5xx, with exponential backoff and jitter.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub max_attempts: u32,
+    /// Seconds the whole conversation with the server may take, retries and waits included;
+    /// past it, the command stops with an error. Default: no overall limit (each request
+    /// still has --request-timeout).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// The largest answer read from the server, in MiB; a larger one is an error.
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    pub max_response_mib: u64,
 }
 
 /// Where the URL came from, for messages.
@@ -116,6 +126,24 @@ impl ServerArgs {
             max_attempts: self.max_attempts.max(1),
             ..RetryPolicy::default()
         };
+        config.deadline = self
+            .timeout
+            .map(|seconds| Duration::from_secs(seconds.max(1)));
+        config.max_response_bytes = self.max_response_mib.max(1).saturating_mul(1024 * 1024);
+        // A line per retry, so that a slow or failing server is never a silent wait.
+        config.on_retry = Some(RetryObserver(std::sync::Arc::new(
+            |notice: &RetryNotice| {
+                crate::output::eprint_text(&format!(
+                    "retrying {} {} in {:.1} s (attempt {} of {}): {}\n",
+                    notice.method,
+                    notice.url,
+                    notice.delay.as_secs_f64(),
+                    notice.next_attempt,
+                    notice.max_attempts,
+                    notice.cause
+                ));
+            },
+        )));
         let key = std::env::var("CONDUCTOR_AUTH_KEY")
             .ok()
             .filter(|k| !k.is_empty());
@@ -124,6 +152,18 @@ impl ServerArgs {
             .filter(|s| !s.is_empty());
         if let (Some(key), Some(secret)) = (key, secret) {
             config.credentials = Some(Credentials::new(key, secret));
+        }
+        if let Some(host) = config.plain_http_remote_host() {
+            crate::output::eprint_text(&format!(
+                "warning: {} is plain http to `{host}`, which is not this machine: definitions{} \
+                 travel unencrypted and can be read or changed on the way; use https\n",
+                config.display_url(),
+                if config.credentials.is_some() {
+                    ", the key, the secret and the token"
+                } else {
+                    ""
+                }
+            ));
         }
         Ok(Client::new(config)?)
     }

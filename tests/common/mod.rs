@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod http_peer;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

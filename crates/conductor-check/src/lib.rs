@@ -52,6 +52,8 @@ pub use context::{Project, Scope, ServerInventory};
 pub fn check_project(project: &Project<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     rules::duplicate_definition::check(project, &mut out);
+    rules::unaddressable_name::check(project, &mut out);
+    rules::names_differ_only_by_case::check(project, &mut out);
     let workflows = &project.compiled.workflows;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())

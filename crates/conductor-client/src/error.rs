@@ -15,6 +15,14 @@ pub enum ClientError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A name that cannot be a URL path segment.
+    #[error(
+        "the name `{name}` cannot be sent to the server: as a URL path segment it would name another resource (empty, `.`, `..` or control characters are refused)"
+    )]
+    InvalidName {
+        /// The name.
+        name: String,
+    },
     /// The HTTP client could not be built (TLS setup).
     #[error("building the HTTP client")]
     Build {
@@ -33,7 +41,32 @@ pub enum ClientError {
         attempts: u32,
         /// The cause (connection refused, reset, timeout, ...).
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The overall deadline (`--timeout`) passed.
+    #[error("{method} {url}: no answer within the {} s the conversation with the server may take (after {attempts} attempt{}); raise --timeout or check the server", limit.as_secs_f64(), plural(*attempts))]
+    Deadline {
+        /// The HTTP method.
+        method: String,
+        /// The URL, without credentials.
+        url: String,
+        /// How many times it was tried.
+        attempts: u32,
+        /// The deadline.
+        limit: std::time::Duration,
+    },
+    /// The answer is larger than the configured limit.
+    #[error(
+        "{method} {url}: the answer is larger than {} bytes, the limit (--max-response-mib); nothing of it was used",
+        limit
+    )]
+    TooLarge {
+        /// The HTTP method.
+        method: String,
+        /// The URL, without credentials.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The server answered with an error status.
     #[error("{method} {url}: the server answered {}: {}", error.status, error.summary())]
@@ -92,7 +125,7 @@ impl ClientError {
     /// success was seen (a transport failure, or a 5xx).
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            ClientError::Transport { .. } => true,
+            ClientError::Transport { .. } | ClientError::Deadline { .. } => true,
             ClientError::Server { error, .. } => error.status >= 500,
             _ => false,
         }
@@ -115,6 +148,9 @@ pub struct ServerError {
     pub retryable: bool,
     /// Bean validation errors (400).
     pub validation_errors: Vec<ValidationError>,
+    /// Whether the body is a JSON error answer with a `message`, as the server writes them,
+    /// rather than a proxy's or gateway's page.
+    pub json_body: bool,
 }
 
 /// One entry of `validationErrors` (contract §4.5). Match on `message`: `path` forms are
@@ -150,6 +186,7 @@ impl ServerError {
         match serde_json::from_str::<ErrorBody>(body) {
             Ok(parsed) => ServerError {
                 status,
+                json_body: parsed.message.is_some(),
                 message: parsed.message.unwrap_or_default(),
                 retryable: parsed.retryable,
                 validation_errors: parsed.validation_errors,
@@ -167,6 +204,7 @@ impl ServerError {
                 // Not the server's own answer (a proxy, a gateway): may be transient.
                 retryable: status >= 500,
                 validation_errors: Vec::new(),
+                json_body: false,
             },
         }
     }

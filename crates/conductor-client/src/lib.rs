@@ -34,7 +34,7 @@ mod secret;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, Once};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Response;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -78,6 +78,45 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Retries.
     pub retry: RetryPolicy,
+    /// The time the whole conversation may take, from [`Client::new`]: no request starts and
+    /// no retry waits past it. `None`: no overall limit.
+    pub deadline: Option<Duration>,
+    /// The largest answer body read; a longer one is an error, so that a broken or hostile
+    /// server cannot exhaust memory.
+    pub max_response_bytes: u64,
+    /// Told about each retry before the client waits for it (the CLI prints a line).
+    pub on_retry: Option<RetryObserver>,
+}
+
+/// The largest answer body read by default: 512 MiB, far above the metadata of the largest
+/// deployments seen (about 5 MB for 1,000 workflows).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A retry about to happen: what failed and how long the client waits.
+#[derive(Debug, Clone)]
+pub struct RetryNotice {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, without credentials.
+    pub url: String,
+    /// The attempt that follows (2 for the first retry).
+    pub next_attempt: u32,
+    /// Attempts in all.
+    pub max_attempts: u32,
+    /// Why the previous attempt failed, scrubbed of secrets.
+    pub cause: String,
+    /// The wait before the next attempt.
+    pub delay: Duration,
+}
+
+/// A function told about each retry (see [`ClientConfig::on_retry`]).
+#[derive(Clone)]
+pub struct RetryObserver(pub std::sync::Arc<dyn Fn(&RetryNotice) + Send + Sync>);
+
+impl std::fmt::Debug for RetryObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetryObserver")
+    }
 }
 
 impl ClientConfig {
@@ -105,12 +144,33 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            deadline: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            on_retry: None,
         })
     }
 
     /// The base URL without credentials, as shown to users.
     pub fn display_url(&self) -> String {
         redact(&self.base_url)
+    }
+
+    /// The host, when the URL is plain `http` to a host other than this machine (loopback
+    /// addresses and `localhost`), where what is sent can be read on the way.
+    pub fn plain_http_remote_host(&self) -> Option<String> {
+        if self.base_url.scheme() != "http" {
+            return None;
+        }
+        let host = self.base_url.host_str()?;
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = match bare.parse::<std::net::IpAddr>() {
+            Ok(address) => address.is_loopback(),
+            Err(_) => {
+                let name = bare.to_ascii_lowercase();
+                name == "localhost" || name.ends_with(".localhost")
+            }
+        };
+        (!loopback).then(|| host.to_owned())
     }
 }
 
@@ -150,6 +210,8 @@ pub struct Client {
     requests: AtomicU64,
     retries: AtomicU64,
     token_requests: AtomicU64,
+    /// When the client was made: the overall deadline counts from here.
+    started: Instant,
 }
 
 /// Whether a request may be sent again after a failure whose effect is unknown.
@@ -199,6 +261,7 @@ impl Client {
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
+            started: Instant::now(),
         })
     }
 
@@ -226,7 +289,7 @@ impl Client {
     /// `version` of `GET /api/admin/config` (every 3.x release built with build info). `None`
     /// when neither says; an unreachable server is an error.
     pub fn server_version(&self) -> Result<Option<String>, ClientError> {
-        let url = self.url(&["version"], &[]);
+        let url = self.url(&["version"], &[])?;
         match self.request(Method::GET, url, None, Idempotence::Idempotent) {
             Ok(text) => {
                 let text = text.trim().trim_matches('"').trim();
@@ -238,7 +301,7 @@ impl Client {
             Err(ClientError::Server { .. }) => {}
             Err(other) => return Err(other),
         }
-        let url = self.url(&["admin", "config"], &[]);
+        let url = self.url(&["admin", "config"], &[])?;
         match self.request_json::<Value>(Method::GET, url, None, Idempotence::Idempotent) {
             Ok(config) => Ok(config
                 .get("version")
@@ -252,14 +315,14 @@ impl Client {
 
     /// `GET /api/metadata/workflow`: every version of every workflow.
     pub fn list_workflow_defs(&self) -> Result<Vec<Value>, ClientError> {
-        let url = self.url(&["metadata", "workflow"], &[]);
+        let url = self.url(&["metadata", "workflow"], &[])?;
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
     /// `GET /api/metadata/taskdefs`: every task definition (the list, which reads the store
     /// rather than a per-node cache, contract §5.6).
     pub fn list_task_defs(&self) -> Result<Vec<Value>, ClientError> {
-        let url = self.url(&["metadata", "taskdefs"], &[]);
+        let url = self.url(&["metadata", "taskdefs"], &[])?;
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
@@ -268,20 +331,20 @@ impl Client {
         let url = self.url(
             &["metadata", "workflow", name],
             &[("version", version.to_string())],
-        );
+        )?;
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
     /// `GET /api/metadata/taskdefs/{name}`; 404 when missing.
     pub fn get_task_def(&self, name: &str) -> Result<Value, ClientError> {
-        let url = self.url(&["metadata", "taskdefs", name], &[]);
+        let url = self.url(&["metadata", "taskdefs", name], &[])?;
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
     /// `POST /api/metadata/workflow`: registers a new workflow version; the server answers 409
     /// when it exists. Not retried, since it is not idempotent.
     pub fn register_workflow_def(&self, def: &Value) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "workflow"], &[]);
+        let url = self.url(&["metadata", "workflow"], &[])?;
         self.request(Method::POST, url, Some(def), Idempotence::Once)
             .map(drop)
     }
@@ -289,7 +352,7 @@ impl Client {
     /// `PUT /api/metadata/workflow`: creates or replaces each definition. The server validates
     /// the whole list first and rejects all of it with 400 when one is invalid (contract §4.1).
     pub fn update_workflow_defs(&self, defs: &[Value]) -> Result<BulkResponse, ClientError> {
-        let url = self.url(&["metadata", "workflow"], &[]);
+        let url = self.url(&["metadata", "workflow"], &[])?;
         let body = Value::Array(defs.to_vec());
         let text = self.request(
             Method::PUT,
@@ -309,7 +372,7 @@ impl Client {
 
     /// `POST /api/metadata/workflow/validate`: the registration checks, nothing stored.
     pub fn validate_workflow_def(&self, def: &Value) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "workflow", "validate"], &[]);
+        let url = self.url(&["metadata", "workflow", "validate"], &[])?;
         self.request(Method::POST, url, Some(def), Idempotence::Idempotent)
             .map(drop)
     }
@@ -317,7 +380,7 @@ impl Client {
     /// `POST /api/metadata/taskdefs`: creates or replaces each task definition (an upsert on
     /// every backend, contract §5.2).
     pub fn upsert_task_defs(&self, defs: &[Value]) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "taskdefs"], &[]);
+        let url = self.url(&["metadata", "taskdefs"], &[])?;
         let body = Value::Array(defs.to_vec());
         self.request(Method::POST, url, Some(&body), Idempotence::Idempotent)
             .map(drop)
@@ -325,21 +388,21 @@ impl Client {
 
     /// `PUT /api/metadata/taskdefs`: replaces one existing task definition; 404 when missing.
     pub fn update_task_def(&self, def: &Value) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "taskdefs"], &[]);
+        let url = self.url(&["metadata", "taskdefs"], &[])?;
         self.request(Method::PUT, url, Some(def), Idempotence::Idempotent)
             .map(drop)
     }
 
     /// `DELETE /api/metadata/workflow/{name}/{version}`; 404 when missing.
     pub fn delete_workflow_def(&self, name: &str, version: i64) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "workflow", name, &version.to_string()], &[]);
+        let url = self.url(&["metadata", "workflow", name, &version.to_string()], &[])?;
         self.request(Method::DELETE, url, None, Idempotence::Idempotent)
             .map(drop)
     }
 
     /// `DELETE /api/metadata/taskdefs/{name}`; 404 when missing.
     pub fn delete_task_def(&self, name: &str) -> Result<(), ClientError> {
-        let url = self.url(&["metadata", "taskdefs", name], &[]);
+        let url = self.url(&["metadata", "taskdefs", name], &[])?;
         self.request(Method::DELETE, url, None, Idempotence::Idempotent)
             .map(drop)
     }
@@ -349,7 +412,7 @@ impl Client {
         let url = self.url(
             &["workflow", "running", name],
             &[("version", version.to_string())],
-        );
+        )?;
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
@@ -361,14 +424,21 @@ impl Client {
         version: i64,
         input: &Value,
     ) -> Result<String, ClientError> {
-        let url = self.url(&["workflow", name], &[("version", version.to_string())]);
+        let url = self.url(&["workflow", name], &[("version", version.to_string())])?;
         self.request(Method::POST, url, Some(input), Idempotence::Once)
             .map(|text| text.trim().to_owned())
     }
 
     /// The URL of an endpoint: the base path, then each segment percent-encoded (a name with
     /// `/` or spaces stays one segment), then the query.
-    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+    /// A name that is empty, `.` or `..` is refused: as a path segment it would name another
+    /// URL (`/metadata/workflow/..` is `/metadata`).
+    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ClientError> {
+        if let Some(name) = segments.iter().find(|segment| !is_valid_name(segment)) {
+            return Err(ClientError::InvalidName {
+                name: (*name).to_owned(),
+            });
+        }
         let mut url = self.config.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty();
@@ -380,7 +450,7 @@ impl Client {
                 pairs.append_pair(key, value);
             }
         }
-        url
+        Ok(url)
     }
 
     fn request_json<T: serde::de::DeserializeOwned>(
@@ -407,9 +477,8 @@ impl Client {
         idempotence: Idempotence,
     ) -> Result<String, ClientError> {
         let body = body.map(Value::to_string);
-        let policy = self.config.retry;
         let max_attempts = match idempotence {
-            Idempotence::Idempotent => policy.max_attempts.max(1),
+            Idempotence::Idempotent => self.config.retry.max_attempts.max(1),
             Idempotence::Once => 1,
         };
         let mut attempt = 0;
@@ -420,7 +489,7 @@ impl Client {
                 self.retries.fetch_add(1, Ordering::Relaxed);
             }
             let token = self.token(&url)?;
-            let mut builder = self.http.request(method.clone(), url.clone());
+            let mut headers = Vec::new();
             if let Some(token) = &token {
                 let mut value =
                     HeaderValue::from_str(token.expose()).map_err(|_| ClientError::Auth {
@@ -429,34 +498,26 @@ impl Client {
                         message: "the token is not a valid header value".to_owned(),
                     })?;
                 value.set_sensitive(true);
-                builder = builder.header("X-Authorization", value);
+                headers.push(("X-Authorization", value));
             }
-            if let Some(body) = &body {
-                builder = builder
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            let outcome = builder.send().and_then(|response| {
-                let status = response.status();
-                let retry_after = retry_after(&response);
-                response.text().map(|text| (status, retry_after, text))
-            });
-            let (status, retry_after, text) = match outcome {
-                Ok(answer) => answer,
-                Err(source) => {
-                    if attempt < max_attempts {
-                        self.pause(attempt, None);
-                        continue;
+            let (status, retry_after, text) =
+                match self.send_once(&method, &url, &headers, body.as_deref(), attempt) {
+                    Ok(answer) => answer,
+                    Err(Failure::Fatal(error)) => return Err(error),
+                    Err(Failure::Transport(source)) => {
+                        if attempt < max_attempts {
+                            let cause = self.scrub(&error_chain(&*source));
+                            self.before_retry(&method, &url, attempt, max_attempts, cause, None)?;
+                            continue;
+                        }
+                        return Err(ClientError::Transport {
+                            method: method.to_string(),
+                            url: redact(&url),
+                            attempts: attempt,
+                            source,
+                        });
                     }
-                    return Err(ClientError::Transport {
-                        method: method.to_string(),
-                        url: redact(&url),
-                        attempts: attempt,
-                        source: source.without_url(),
-                    });
-                }
-            };
+                };
             if status.is_success() {
                 return Ok(text);
             }
@@ -470,12 +531,17 @@ impl Client {
                 attempt -= 1;
                 continue;
             }
-            let error = ServerError::from_body(status.as_u16(), &text);
+            let error = self.scrub_error(ServerError::from_body(status.as_u16(), &text));
             let transient = status == StatusCode::TOO_MANY_REQUESTS
                 || matches!(status.as_u16(), 502..=504)
                 || (status.is_server_error() && error.retryable);
             if transient && attempt < max_attempts {
-                self.pause(attempt, retry_after);
+                let cause = format!(
+                    "the server answered {}: {}",
+                    status.as_u16(),
+                    error.summary()
+                );
+                self.before_retry(&method, &url, attempt, max_attempts, cause, retry_after)?;
                 continue;
             }
             return Err(ClientError::Server {
@@ -487,9 +553,110 @@ impl Client {
         }
     }
 
-    /// Sleeps before attempt `attempt + 1`: the server's `Retry-After` when it gave one, else
-    /// exponential backoff with jitter (half the delay fixed, half random).
-    fn pause(&self, attempt: u32, retry_after: Option<Duration>) {
+    /// One HTTP exchange: sends the request within what is left of the deadline and reads the
+    /// answer's body up to the size limit.
+    fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &[(&'static str, HeaderValue)],
+        body: Option<&str>,
+        attempt: u32,
+    ) -> Result<(StatusCode, Option<Duration>, String), Failure> {
+        let remaining = self.remaining(method, url, attempt)?;
+        let mut builder = self.http.request(method.clone(), url.clone()).timeout(
+            remaining.map_or(self.config.request_timeout, |left| {
+                left.min(self.config.request_timeout)
+            }),
+        );
+        for (name, value) in headers {
+            builder = builder.header(*name, value.clone());
+        }
+        if let Some(body) = body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = builder
+            .send()
+            .map_err(|source| Failure::Transport(Box::new(source.without_url())))?;
+        let status = response.status();
+        let retry_after = retry_after(&response);
+        let text = self.read_body(method, url, response)?;
+        Ok((status, retry_after, text))
+    }
+
+    /// The body of an answer as text, refused past `max_response_bytes`: by its announced
+    /// length before reading anything, else once that much was read.
+    fn read_body(&self, method: &Method, url: &Url, response: Response) -> Result<String, Failure> {
+        use std::io::Read;
+        let limit = self.config.max_response_bytes;
+        let too_large = || {
+            Failure::Fatal(ClientError::TooLarge {
+                method: method.to_string(),
+                url: redact(url),
+                limit,
+            })
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        response
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|source| Failure::Transport(Box::new(source)))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        Ok(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+        })
+    }
+
+    /// What is left of the overall deadline (`None` without one); an error once it passed.
+    fn remaining(
+        &self,
+        method: &Method,
+        url: &Url,
+        attempt: u32,
+    ) -> Result<Option<Duration>, ClientError> {
+        let Some(deadline) = self.config.deadline else {
+            return Ok(None);
+        };
+        let left = deadline.saturating_sub(self.started.elapsed());
+        if left.is_zero() {
+            return Err(self.deadline_error(method, url, attempt));
+        }
+        Ok(Some(left))
+    }
+
+    fn deadline_error(&self, method: &Method, url: &Url, attempt: u32) -> ClientError {
+        ClientError::Deadline {
+            method: method.to_string(),
+            url: redact(url),
+            attempts: attempt,
+            limit: self.config.deadline.unwrap_or_default(),
+        }
+    }
+
+    /// Before attempt `attempt + 1`: tells the observer, then waits (the server's
+    /// `Retry-After` when it gave one, else exponential backoff with jitter, half the delay
+    /// fixed and half random). An error when the wait would pass the deadline.
+    fn before_retry(
+        &self,
+        method: &Method,
+        url: &Url,
+        attempt: u32,
+        max_attempts: u32,
+        cause: String,
+        retry_after: Option<Duration>,
+    ) -> Result<(), ClientError> {
         let policy = self.config.retry;
         let exponent = attempt.saturating_sub(1).min(16);
         let backoff = policy
@@ -504,7 +671,58 @@ impl Client {
                 half + Duration::from_millis(jitter_ms)
             }
         };
+        if let Some(left) = self.remaining(method, url, attempt)?
+            && delay >= left
+        {
+            return Err(self.deadline_error(method, url, attempt));
+        }
+        if let Some(observer) = &self.config.on_retry {
+            (observer.0)(&RetryNotice {
+                method: method.to_string(),
+                url: redact(url),
+                next_attempt: attempt + 1,
+                max_attempts,
+                cause,
+                delay,
+            });
+        }
         std::thread::sleep(delay);
+        Ok(())
+    }
+
+    /// `text` without the key, the secret, the token or the URL's password, for text that
+    /// came from the server (a server may echo what it was sent).
+    fn scrub(&self, text: &str) -> String {
+        let mut out = match &self.config.credentials {
+            Some(credentials) => credentials.scrub(text),
+            None => text.to_owned(),
+        };
+        let token = self
+            .token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let password = self.config.base_url.password().map(str::to_owned);
+        for secret in token.iter().map(|t| t.expose().to_owned()).chain(password) {
+            if !secret.is_empty() {
+                out = out.replace(&secret, secret::REDACTED);
+            }
+        }
+        out
+    }
+
+    fn scrub_error(&self, mut error: ServerError) -> ServerError {
+        error.message = self.scrub(&error.message);
+        for validation in &mut error.validation_errors {
+            validation.message = self.scrub(&validation.message);
+            if let Some(path) = &validation.path {
+                validation.path = Some(self.scrub(path));
+            }
+            if let Some(Value::String(value)) = &validation.invalid_value {
+                validation.invalid_value = Some(Value::String(self.scrub(value)));
+            }
+        }
+        error
     }
 
     /// The token to send, fetched on first use when credentials are configured.
@@ -515,16 +733,22 @@ impl Client {
         if self.no_token_endpoint.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let mut cached = self
+        // The lock is not held while the token is fetched: error texts are scrubbed of the
+        // token under the same lock.
+        if let Some(token) = self
             .token
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(token) = cached.as_ref() {
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
             return Ok(Some(token.clone()));
         }
         match self.fetch_token(credentials, for_url) {
             Ok(token) => {
-                *cached = Some(token.clone());
+                *self
+                    .token
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(token.clone());
                 Ok(Some(token))
             }
             // No token endpoint: an OSS server, which has no auth at all (server-versions.md §5).
@@ -551,43 +775,37 @@ impl Client {
         credentials: &Credentials,
         _for_url: &Url,
     ) -> Result<Secret, ClientError> {
-        let url = self.url(&["token"], &[]);
+        let url = self.url(&["token"], &[])?;
+        let method = Method::POST;
         let body = serde_json::json!({
             "keyId": credentials.key_id.expose(),
             "keySecret": credentials.key_secret.expose(),
         })
         .to_string();
-        let policy = self.config.retry;
+        let max_attempts = self.config.retry.max_attempts.max(1);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.requests.fetch_add(1, Ordering::Relaxed);
             self.token_requests.fetch_add(1, Ordering::Relaxed);
-            let outcome = self
-                .http
-                .post(url.clone())
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
-                .and_then(|response| {
-                    let status = response.status();
-                    response.text().map(|text| (status, text))
-                });
-            match outcome {
-                Err(source) => {
-                    if attempt < policy.max_attempts {
-                        self.retries.fetch_add(1, Ordering::Relaxed);
-                        self.pause(attempt, None);
+            if attempt > 1 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            match self.send_once(&method, &url, &[], Some(&body), attempt) {
+                Err(Failure::Fatal(error)) => return Err(error),
+                Err(Failure::Transport(source)) => {
+                    if attempt < max_attempts {
+                        let cause = self.scrub(&error_chain(&*source));
+                        self.before_retry(&method, &url, attempt, max_attempts, cause, None)?;
                         continue;
                     }
                     return Err(ClientError::Transport {
-                        method: "POST".to_owned(),
+                        method: method.to_string(),
                         url: redact(&url),
                         attempts: attempt,
-                        source: source.without_url(),
+                        source,
                     });
                 }
-                Ok((status, text)) if status.is_success() => {
+                Ok((status, _, text)) if status.is_success() => {
                     #[derive(Deserialize)]
                     struct TokenAnswer {
                         token: String,
@@ -601,28 +819,71 @@ impl Client {
                         }),
                     };
                 }
-                Ok((status, text)) => {
-                    let error = ServerError::from_body(status.as_u16(), &text);
+                Ok((status, retry_after, text)) => {
+                    let error = self.scrub_error(ServerError::from_body(status.as_u16(), &text));
                     let transient = status == StatusCode::TOO_MANY_REQUESTS
                         || matches!(status.as_u16(), 502..=504)
                         || (status.is_server_error() && error.retryable);
-                    if transient && attempt < policy.max_attempts {
-                        self.retries.fetch_add(1, Ordering::Relaxed);
-                        self.pause(attempt, None);
+                    if transient && attempt < max_attempts {
+                        let cause = format!(
+                            "the server answered {}: {}",
+                            status.as_u16(),
+                            error.summary()
+                        );
+                        self.before_retry(
+                            &method,
+                            &url,
+                            attempt,
+                            max_attempts,
+                            cause,
+                            retry_after,
+                        )?;
                         continue;
                     }
-                    // The server's message is quoted, but scrubbed of the credentials in case
-                    // it echoes them.
-                    let message = credentials.scrub(&error.message);
                     return Err(ClientError::Auth {
                         url: redact(&url),
                         status: Some(status.as_u16()),
-                        message,
+                        message: error.message,
                     });
                 }
             }
         }
     }
+}
+
+/// Why one exchange failed.
+enum Failure {
+    /// No answer (connection, timeout, reset): may be retried.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// Not worth retrying (the deadline passed, the answer is too large).
+    Fatal(ClientError),
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Failure {
+        Failure::Fatal(error)
+    }
+}
+
+/// An error and its causes, as one line.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Whether a definition name can be sent as one URL path segment: not empty, `.` or `..`,
+/// which name other URLs, and without control characters.
+pub fn is_valid_name(name: &str) -> bool {
+    !matches!(name, "" | "." | "..") && !name.chars().any(char::is_control)
 }
 
 fn retry_after(response: &Response) -> Option<Duration> {
@@ -638,12 +899,12 @@ fn redact(url: &Url) -> String {
     shown.to_string().trim_end_matches('/').to_owned()
 }
 
-/// A URL given as text, without anything between `://` and `@`.
+/// A URL given as text, without anything up to its last `@` after the scheme: a password may
+/// hold `@` or `/`, and a URL without a scheme has no `://` to start from.
 fn redact_text(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}{}", &url[..scheme_end + 3], &url[at + 1..])
-        }
+    let start = url.find("://").map_or(0, |end| end + 3);
+    match url.rfind('@') {
+        Some(at) if at >= start => format!("{}{}", &url[..start], &url[at + 1..]),
         _ => url.to_owned(),
     }
 }
@@ -657,10 +918,15 @@ mod tests {
         let config = ClientConfig::new("https://user:pw@conductor.example.com/api/").unwrap();
         assert_eq!(config.display_url(), "https://conductor.example.com/api");
         let client = Client::new(config).unwrap();
-        let url = client.url(
-            &["metadata", "workflow", "a b/c"],
-            &[("version", "2".to_owned())],
-        );
+        let url = client
+            .url(
+                &["metadata", "workflow", "a b/c"],
+                &[("version", "2".to_owned())],
+            )
+            .unwrap();
+        for name in ["", ".", ".."] {
+            assert!(client.url(&["metadata", "taskdefs", name], &[]).is_err());
+        }
         assert_eq!(url.path(), "/api/metadata/workflow/a%20b%2Fc");
         assert_eq!(url.query(), Some("version=2"));
         assert!(ClientConfig::new("ftp://x/api").is_err());

@@ -624,6 +624,20 @@ catalogue! {
         severity: Error,
         summary: "a task definition's response timeout is under one second",
     },
+    UnaddressableName => {
+        code: "CA324",
+        name: "unaddressable-name",
+        stage: Lower,
+        severity: Error,
+        summary: "a definition's name cannot be a URL path segment or a file name",
+    },
+    NamesDifferOnlyByCase => {
+        code: "CA325",
+        name: "names-differ-only-by-case",
+        stage: Lower,
+        severity: Warning,
+        summary: "two definitions' names differ only by case",
+    },
     // CA4xx: expression. `${...}` expressions.
     UnknownTaskReference => {
         code: "CA401",

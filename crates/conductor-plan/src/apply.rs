@@ -137,6 +137,30 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
             status: Status::NotAttempted,
         })
         .collect();
+    // A create or update without the definition to send is a broken plan: nothing is written,
+    // rather than a change reported as applied that was never sent.
+    let unsendable: Vec<usize> = plan
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, change)| change.action != Action::Delete && change.body.is_none())
+        .map(|(idx, _)| idx)
+        .collect();
+    if !unsendable.is_empty() {
+        for idx in unsendable {
+            if let Some(outcome) = outcomes.get_mut(idx) {
+                outcome.status = Status::Rejected(vec![
+                    "the plan carries no definition to send for this change; nothing was written"
+                        .to_owned(),
+                ]);
+            }
+        }
+        return ApplyReport {
+            outcomes,
+            error: None,
+            inventory: None,
+        };
+    }
     let indexed: Vec<(usize, &ResourceChange)> = plan.changes.iter().enumerate().collect();
     let upserts = |kind: Kind| -> Vec<(usize, &ResourceChange)> {
         indexed
@@ -271,7 +295,9 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
     }
 }
 
-/// Whether the server answers a read of the definition with 404 (it is gone).
+/// Whether the server says the definition is gone: a read answers 404 with the server's own
+/// error body naming it (`No such workflow found by name: <name>, ...`). A proxy's or a
+/// gateway's 404 page says nothing of the definition, so it is not taken as absence.
 fn confirmed_absent(client: &Client, resource: &Resource) -> bool {
     let read = match resource.kind {
         Kind::Workflow => client
@@ -279,7 +305,11 @@ fn confirmed_absent(client: &Client, resource: &Resource) -> bool {
             .map(drop),
         Kind::TaskDef => client.get_task_def(&resource.name).map(drop),
     };
-    read.is_err_and(|error| error.status() == Some(404))
+    read.is_err_and(|error| {
+        error.server_error().is_some_and(|server| {
+            server.status == 404 && server.json_body && server.message.contains(&resource.name)
+        })
+    })
 }
 
 fn bodies(batch: &[(usize, &ResourceChange)]) -> Vec<Value> {

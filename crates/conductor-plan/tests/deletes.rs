@@ -57,3 +57,41 @@ fn a_definition_deleted_meanwhile_is_already_absent_on_every_version() {
         );
     }
 }
+
+#[test]
+fn a_change_without_a_body_is_refused_and_nothing_is_written() {
+    let server = start("127.0.0.1:0".parse().unwrap(), ServerConfig::default()).unwrap();
+    let client = Client::new(ClientConfig::new(&server.base_url()).unwrap()).unwrap();
+    let desired = Desired {
+        task_defs: vec![conductor_plan::DesiredDefinition {
+            def: json!({"name": "charge_card", "ownerEmail": "team@example.com"}),
+            source: conductor_plan::SourceRef {
+                file: "orders.yaml".to_owned(),
+                document: 0,
+            },
+        }],
+        ..Desired::default()
+    };
+    let mut plan = compute_plan(PlanInput {
+        desired: &desired,
+        remote: &RemoteState::read(&client).unwrap(),
+        scope: &PruneScope::default(),
+        prune: false,
+        server: &client.base_url(),
+        server_version: ServerVersion::NEWEST_KNOWN,
+        reported_version: None,
+        tool_version: "test",
+        project: None,
+    });
+    assert_eq!(plan.summary.add, 1, "{plan:?}");
+    plan.changes[0].body = None;
+    let writes_before = server.stats().writes;
+    let report = apply_plan(&client, &plan, ApplyOptions::default());
+    assert!(!report.complete());
+    assert!(
+        matches!(&report.outcomes[0].status, Status::Rejected(messages) if messages[0].contains("no definition to send")),
+        "{:?}",
+        report.outcomes
+    );
+    assert_eq!(server.stats().writes, writes_before);
+}

@@ -24,9 +24,20 @@ use super::{Document, Entry, Node, NodeKind, ParsedYaml, Scalar, ScalarStyle};
 /// ([`YamlProblemKind::TooDeep`]) and replaced by `null`.
 pub const MAX_DEPTH: usize = 256;
 
-/// How many nodes aliases may create in one document before expansion stops
-/// ([`YamlProblemKind::AliasBudgetExceeded`]); this keeps a "billion laughs" file fast and small.
+/// How much aliases may create in one file before expansion stops
+/// ([`YamlProblemKind::AliasBudgetExceeded`]), in cost units: one per node, plus one per
+/// [`ALIAS_BYTES_PER_UNIT`] bytes of scalar and key text. It keeps a "billion laughs" file fast
+/// and small, and bounds memory in bytes too: an alias to a long string costs its length, so
+/// a short file cannot expand to gigabytes of copies (at most about 6 MB of text here).
 pub const ALIAS_NODE_BUDGET: usize = 100_000;
+
+/// Bytes of text that cost one unit of [`ALIAS_NODE_BUDGET`].
+pub const ALIAS_BYTES_PER_UNIT: usize = 64;
+
+/// The cost of a scalar or key of `len` bytes.
+fn text_cost(len: usize) -> usize {
+    1 + len / ALIAS_BYTES_PER_UNIT
+}
 
 pub(crate) fn parse(text: &str) -> ParsedYaml {
     let mut builder = Builder::new(text);
@@ -289,8 +300,8 @@ impl<'t> Builder<'t> {
         self.skip_depth = 0;
         self.doc_marker = None;
         self.anchors.clear();
-        self.alias_nodes = 0;
-        self.budget_reported = false;
+        // The alias budget is per file, not per document: many small documents must not add
+        // up to an unbounded expansion.
     }
 
     fn end_document(&mut self) {
@@ -377,6 +388,7 @@ impl<'t> Builder<'t> {
 
         // An anchored scalar keeps its text too: an alias to it may be used as a key.
         let anchored_text = (anchor_id != 0).then(|| raw.to_string());
+        let cost = text_cost(raw.len());
         let (value, value_problem) = match &tag_kind {
             Some(TagKind::Core(
                 core @ (CoreTag::Str
@@ -399,7 +411,7 @@ impl<'t> Builder<'t> {
                 Anchored {
                     value: value.clone(),
                     node: node.clone(),
-                    count: 1,
+                    count: cost,
                     height: 0,
                     key_text: anchored_text.clone(),
                 },
@@ -413,7 +425,7 @@ impl<'t> Builder<'t> {
             _ => self.deliver(Built {
                 value,
                 node,
-                count: 1,
+                count: cost,
                 height: 0,
             }),
         }
@@ -831,7 +843,7 @@ impl<'t> Builder<'t> {
         let Some(frame) = self.stack.last_mut() else {
             return;
         };
-        frame.note_child(&span, 1, 0);
+        frame.note_child(&span, text_cost(key.len()), 0);
         let Collection::Mapping {
             entries,
             map,

@@ -244,6 +244,10 @@ fn plain_safe(text: &str, context: Context) -> bool {
     if text.starts_with("---") || text.starts_with("...") {
         return false;
     }
+    if text == "<<" {
+        // A plain `<<` key is a merge key; quoted, it is the key `<<`.
+        return false;
+    }
     matches!(resolve_plain(text.to_owned()), (Value::String(_), None))
 }
 
@@ -351,6 +355,7 @@ output:
             "",
             " lead",
             "trail ",
+            "<<",
             "true",
             "False",
             "null",

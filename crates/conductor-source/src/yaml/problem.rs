@@ -69,8 +69,8 @@ pub enum YamlProblemKind {
         /// The anchor name, without `*`.
         name: String,
     },
-    /// Aliases would expand to more than [`ALIAS_NODE_BUDGET`] nodes in one document; this alias
-    /// and the ones after it are `null`.
+    /// Aliases would expand to more than [`ALIAS_NODE_BUDGET`] cost units (nodes, and text by
+    /// the 64 bytes) in one file; this alias and the ones after it are `null`.
     AliasBudgetExceeded,
     /// Collections nest deeper than [`MAX_DEPTH`]; the node is `null`.
     TooDeep,
@@ -107,7 +107,11 @@ impl YamlProblemKind {
                 format!("alias `*{name}` is inside the node its anchor defines")
             }
             YamlProblemKind::AliasBudgetExceeded => {
-                format!("aliases expand to more than {ALIAS_NODE_BUDGET} nodes")
+                format!(
+                    "aliases expand to more than this tool reads from one file ({ALIAS_NODE_BUDGET} \
+                     nodes, or about {} MB of text)",
+                    ALIAS_NODE_BUDGET * super::build::ALIAS_BYTES_PER_UNIT / 1_000_000
+                )
             }
             YamlProblemKind::TooDeep => format!("nesting is deeper than {MAX_DEPTH} levels"),
             YamlProblemKind::IntegerOutOfRange { text } => {

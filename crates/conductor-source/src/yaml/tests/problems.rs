@@ -101,7 +101,39 @@ fn billion_laughs_stops_at_the_alias_budget() {
     assert_eq!(budget.len(), 1, "reported once");
     assert_eq!(
         parsed.problems[0].kind.message(),
-        format!("aliases expand to more than {ALIAS_NODE_BUDGET} nodes")
+        format!(
+            "aliases expand to more than this tool reads from one file ({ALIAS_NODE_BUDGET} nodes, or about 6 MB of text)"
+        )
+    );
+}
+
+#[test]
+fn aliases_to_long_text_and_across_documents_are_budgeted_in_bytes() {
+    // 40 KB of text aliased 2,000 times would be 80 MB of copies: the budget stops it.
+    let long = "x".repeat(40_000);
+    let text = format!("a: &a {long}\nb: [{}]\n", vec!["*a"; 2_000].join(", "));
+    let parsed = parse_checked(&text);
+    assert!(
+        parsed
+            .problems
+            .iter()
+            .any(|problem| problem.kind == YamlProblemKind::AliasBudgetExceeded),
+        "{:?}",
+        parsed.problems.first()
+    );
+    // Many documents each under the budget add up: the budget is per file.
+    let document = format!(
+        "a: &a [{}]\nb: [{}]\n",
+        vec!["1"; 100].join(", "),
+        vec!["*a"; 200].join(", ")
+    );
+    let text = vec![document; 10].join("---\n");
+    let parsed = parse_checked(&text);
+    assert!(
+        parsed
+            .problems
+            .iter()
+            .any(|problem| problem.kind == YamlProblemKind::AliasBudgetExceeded)
     );
 }
 
