@@ -518,3 +518,119 @@ fn an_alias_bomb_of_long_text_is_stopped_by_its_size() {
         started.elapsed()
     );
 }
+
+/// Whether the project's inventory on the server holds a lease now.
+fn lease_held(server: &ServerHandle, project: &str) -> bool {
+    let name = format!("conductor-apply.inventory.{project}");
+    Client::new(ClientConfig::new(&server.base_url()).unwrap())
+        .unwrap()
+        .list_task_defs()
+        .unwrap_or_default()
+        .iter()
+        .any(|def| {
+            def["name"] == name.as_str()
+                && def["inputTemplate"].get("conductor-apply.lease").is_some()
+        })
+}
+
+#[test]
+fn a_second_apply_of_the_project_waits_for_the_lease_or_refuses_naming_the_holder() {
+    // Slow answers keep the first apply busy for seconds.
+    let server = server(ServerConfig {
+        faults: conductor_testserver::Faults {
+            latency: Duration::from_millis(250),
+            ..Default::default()
+        },
+        ..ServerConfig::default()
+    });
+    let mut files = vec![
+        (
+            "conductor-apply.yaml".to_owned(),
+            "project: shop\n".to_owned(),
+        ),
+        ("orders.yaml".to_owned(), ORDERS.to_owned()),
+    ];
+    for index in 0..5 {
+        files.push((
+            format!("flow_{index}.yaml"),
+            ORDERS
+                .replace("orders_flow", &format!("flow_{index}"))
+                .replace("---\ntask: charge_card\nownerEmail: team@example.com\n", ""),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let dir = project(&files);
+    let program = common::conductor_apply().get_program().to_owned();
+    let spawn = |args: &[&str]| {
+        std::process::Command::new(&program)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("CONDUCTOR_SERVER_URL", server.base_url())
+            .env_remove("CONDUCTOR_AUTH_KEY")
+            .env_remove("CONDUCTOR_AUTH_SECRET")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn(&["apply", "--auto-approve"]);
+    let first_pid = first.id();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !lease_held(&server, "shop") {
+        assert!(
+            Instant::now() < deadline,
+            "the first apply never took the lease"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let refused = spawn(&["apply", "--auto-approve"]);
+    let waiting = spawn(&["apply", "--auto-approve", "--lock-timeout", "120"]);
+    let outputs: Vec<(i32, String, String)> = [first, refused, waiting]
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().unwrap();
+            (
+                output.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        })
+        .collect();
+    let (first, refused, waiting) = (&outputs[0], &outputs[1], &outputs[2]);
+    assert_eq!(first.0, 0, "{}{}", first.1, first.2);
+    assert_eq!(refused.0, 1, "{}{}", refused.1, refused.2);
+    assert!(
+        refused.2.contains("project `shop` is being applied by")
+            && refused.2.contains(&format!("(pid {first_pid})"))
+            && refused.2.contains("nothing was applied"),
+        "{}",
+        refused.2
+    );
+    assert_eq!(waiting.0, 0, "{}{}", waiting.1, waiting.2);
+    assert!(
+        waiting
+            .2
+            .contains("waiting for the lease on project `shop`"),
+        "{}",
+        waiting.2
+    );
+    assert!(
+        waiting
+            .2
+            .contains("the server already holds these definitions"),
+        "{}",
+        waiting.2
+    );
+    // Converged, and no lease left behind.
+    let clean = run(
+        dir.path(),
+        &server.base_url(),
+        &["plan", "--detailed-exitcode"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    assert!(!lease_held(&server, "shop"));
+}

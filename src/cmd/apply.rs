@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use conductor_diagnostics::{Code, Diagnostic};
-use conductor_plan::apply::{ApplyOptions, ApplyReport, Status, apply_plan, running_executions};
+use conductor_plan::apply::{
+    ApplyOptions, ApplyReport, Status, apply_plan_guarded, running_executions,
+};
+use conductor_plan::lease::{self, Lease, LeaseError, LeaseOptions};
 use conductor_plan::render::apply_report::{render_apply_human, render_apply_json};
 use conductor_plan::{
     Action, Kind, PLAN_FORMAT_VERSION, Plan, PlanInput, RemoteState, compute_plan, moved_since,
@@ -13,12 +16,14 @@ use conductor_plan::{
 use conductor_source::yaml::parse_yaml;
 use conductor_source::{SourceFile, SourceMap};
 
+use super::plan::Planned;
 use super::remote::{Connected, ServerArgs, connect, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
 use crate::project::load_project;
-use conductor_client::ClientConfig;
+use conductor_client::{Client, ClientConfig};
+use std::time::Duration;
 
 /// Arguments of `apply`.
 #[derive(Debug, Args)]
@@ -28,6 +33,11 @@ on a terminal (--auto-approve for CI; without a terminal it refuses). With a sav
 (a .json file from `plan --out`), it talks to the configured server only (the plan's URL must
 match), computes the plan again from the saved desired state and applies it only when it equals
 the saved one; otherwise it refuses and says what moved.
+
+A project with an id (`project:` in conductor-apply.yaml) is applied under a lease kept with
+its inventory on the server: a second apply of it at the same time waits up to --lock-timeout
+seconds, or refuses and names the holder; under the lease the server is read again, and only
+the plan shown is applied.
 
 Order: task definitions, then workflows (in bulk), then deletions (workflows, then task
 definitions). On a failure it stops and says what was and was not applied; running it
@@ -56,6 +66,10 @@ pub struct ApplyArgs {
     /// has running executions; by default they are reported as warnings.
     #[arg(long)]
     pub refuse_running: bool,
+    /// Seconds to wait while another apply of the same project holds its lease; 0 refuses at
+    /// once, naming the holder.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub lock_timeout: u64,
 }
 
 /// Runs `apply`.
@@ -64,7 +78,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         [path] if path.extension().is_some_and(|ext| ext == "json") => Some(path),
         _ => None,
     };
-    let (plan, client) = match saved {
+    let (plan, client, lease) = match saved {
         Some(path) => {
             let saved = read_plan(path)?;
             let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
@@ -86,6 +100,15 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 version,
                 reported,
             } = connect(&args.server, Some(&project))?;
+            // The lease first: the state is read and the plan verified under it.
+            let lease = if saved.has_changes() {
+                match take_lease(&client, project.settings.project.as_deref(), args)? {
+                    Ok(lease) => lease,
+                    Err(exit) => return Ok(exit),
+                }
+            } else {
+                None
+            };
             let remote = RemoteState::read(&client)?;
             let moved = moved_since(&saved, &remote);
             if !moved.is_empty() {
@@ -97,6 +120,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 }
                 message.push_str("run `conductor-apply plan` again and review the new plan\n");
                 eprint_text(&message);
+                release(lease, &client);
                 return Ok(Exit::InputErrors);
             }
             let scope = prune_scope(&project)?;
@@ -119,16 +143,17 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                     eprint_text(&format!(
                         "error: {problem}; nothing was applied\nrun `conductor-apply plan --out FILE` again and review the new plan\n"
                     ));
+                    release(lease, &client);
                     return Ok(Exit::InputErrors);
                 }
             };
             show_plan(&plan, output);
-            (plan, client)
+            (plan, client, lease)
         }
         None => {
-            // The client that read the server writes to it: the plan's URL is for people, without
-            // the credentials a URL may carry.
-            let Some((plan, _, client)) =
+            // The client that read the server writes to it: the plan's URL is for people,
+            // without the credentials a URL may carry.
+            let Some((plan, planned)) =
                 super::plan::make_plan(&args.paths, &args.server, args.prune, output)?
             else {
                 return Ok(Exit::InputErrors);
@@ -137,7 +162,39 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             if plan.has_changes() && !confirmed(args, &plan)? {
                 return Ok(Exit::InputErrors);
             }
-            (plan, client)
+            let client = &planned.client;
+            let lease = if plan.has_changes() {
+                match take_lease(client, planned.project.as_deref(), args)? {
+                    Ok(lease) => lease,
+                    Err(exit) => return Ok(exit),
+                }
+            } else {
+                None
+            };
+            if lease.is_some() {
+                // Under the lease, the server is read again: what is applied is what was shown,
+                // or nothing.
+                let fresh = planned.recompute(&RemoteState::read(client)?);
+                if !fresh.has_changes() {
+                    eprint_text(
+                        "Nothing to apply: the server already holds these definitions (applied \
+                         meanwhile, by another apply).\n",
+                    );
+                    release(lease, client);
+                    return Ok(Exit::Success);
+                }
+                if !fresh.does_what(&plan) {
+                    eprint_text(
+                        "error: the server changed since the plan above was computed (another \
+                         apply, or an edit); nothing was applied\nrun `conductor-apply apply` \
+                         again and review the new plan\n",
+                    );
+                    release(lease, client);
+                    return Ok(Exit::InputErrors);
+                }
+            }
+            let Planned { client, .. } = planned;
+            (plan, client, lease)
         }
     };
     if !plan.has_changes() {
@@ -145,6 +202,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             print_text(&render_apply_json(&plan, &ApplyReport::default()));
         }
         eprint_text("Nothing to apply.\n");
+        release(lease, &client);
         return Ok(Exit::Success);
     }
     let running = running_executions(&client, &plan)?;
@@ -164,9 +222,27 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         eprint_text(
             "error: refusing to apply: workflows to change have running executions (--refuse-running); nothing was applied\n",
         );
+        release(lease, &client);
         return Ok(Exit::InputErrors);
     }
-    let report = apply_plan(&client, &plan, ApplyOptions::default());
+    let mut lease = lease;
+    let report =
+        apply_plan_guarded(
+            &client,
+            &plan,
+            ApplyOptions::default(),
+            &mut || match &mut lease {
+                Some(lease) => lease.confirm(&client).map_err(|error| error.to_string()),
+                None => Ok(()),
+            },
+        );
+    // The inventory the apply wrote carries no lease: that released it.
+    if report.inventory.is_none() {
+        release(lease, &client);
+    }
+    if let Some(reason) = &report.interrupted {
+        eprint_text(&format!("error: {reason}\n"));
+    }
     if output.format == Format::Json {
         print_text(&render_apply_json(&plan, &report));
     } else {
@@ -185,6 +261,60 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
     } else {
         Exit::InputErrors
     })
+}
+
+/// Takes the project's lease ([`conductor_plan::lease`]); `Ok(Err(exit))` when another apply
+/// holds it past `--lock-timeout` (said on stderr). A project without an id has no inventory
+/// and no lease, which is said once.
+fn take_lease(
+    client: &Client,
+    project: Option<&str>,
+    args: &ApplyArgs,
+) -> Result<Result<Option<Lease>, Exit>, CliError> {
+    let Some(project) = project else {
+        eprint_text(
+            "note: the project file names no `project`: without an inventory there is no lease, \
+             so another apply at the same time is not kept out\n",
+        );
+        return Ok(Ok(None));
+    };
+    let options = LeaseOptions {
+        wait: Duration::from_secs(args.lock_timeout),
+        ..LeaseOptions::default()
+    };
+    let acquired = lease::acquire(
+        client,
+        project,
+        &lease::holder_description(),
+        options,
+        |holder, expires_in| {
+            eprint_text(&format!(
+                "waiting for the lease on project `{project}`: {holder} is applying it (lease ends \
+                 in {} s; waiting up to {} s)\n",
+                expires_in.as_secs(),
+                args.lock_timeout
+            ));
+        },
+    );
+    match acquired {
+        Ok(lease) => Ok(Ok(Some(lease))),
+        Err(LeaseError::Client(error)) => Err(error.into()),
+        Err(error) => {
+            eprint_text(&format!("error: {error}; nothing was applied\n"));
+            Ok(Err(Exit::InputErrors))
+        }
+    }
+}
+
+/// Releases the lease, if one is held; a failure is said, not fatal (the lease expires).
+fn release(lease: Option<Lease>, client: &Client) {
+    if let Some(lease) = lease
+        && let Err(error) = lease.release(client)
+    {
+        eprint_text(&format!(
+            "warning: the lease could not be released ({error}); it expires by itself\n"
+        ));
+    }
 }
 
 /// Shows the plan before applying it: in the chosen format, except that with `--format json`

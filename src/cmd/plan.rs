@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use conductor_client::Client;
+use conductor_model::versions::ServerVersion;
 use conductor_plan::render::human::{HumanPlanOptions, render_plan_human};
 use conductor_plan::render::json::render_plan_json;
 use conductor_plan::render::markdown::render_plan_markdown;
-use conductor_plan::{Desired, Plan, PlanInput, RemoteState, compute_plan};
+use conductor_plan::{Desired, Plan, PlanInput, PruneScope, RemoteState, compute_plan};
 
 use super::remote::{Connected, ServerArgs, connect, desired_state, inventory, prune_scope};
 use crate::error::CliError;
@@ -53,7 +54,8 @@ pub struct PlanArgs {
 
 /// Runs `plan`.
 pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
-    let Some((mut plan, desired, _)) = make_plan(&args.paths, &args.server, args.prune, output)?
+    let Some((mut plan, Planned { desired, .. })) =
+        make_plan(&args.paths, &args.server, args.prune, output)?
     else {
         return Ok(Exit::InputErrors);
     };
@@ -82,7 +84,7 @@ pub fn make_plan(
     server: &ServerArgs,
     prune: bool,
     output: Output,
-) -> Result<Option<(Plan, Desired, Client)>, CliError> {
+) -> Result<Option<(Plan, Planned)>, CliError> {
     if prune && !paths.is_empty() {
         // Prune deletes what is not in the desired set: from part of the project, it would
         // delete the rest.
@@ -134,19 +136,49 @@ pub fn make_plan(
         ));
         return Ok(None);
     }
-    let desired = desired_state(&checked);
-    let plan = compute_plan(PlanInput {
-        desired: &desired,
-        remote: &remote,
-        scope: &scope,
+    let planned = Planned {
+        desired: desired_state(&checked),
+        client,
+        scope,
         prune,
-        server: &client.base_url(),
-        server_version: version,
-        reported_version: reported.as_deref(),
-        tool_version: env!("CARGO_PKG_VERSION"),
-        project: project.settings.project.as_deref(),
-    });
-    Ok(Some((plan, desired, client)))
+        version,
+        reported,
+        project: project.settings.project.clone(),
+    };
+    let plan = planned.recompute(&remote);
+    Ok(Some((plan, planned)))
+}
+
+/// What a plan was computed from: enough to compute it again against a later state of the
+/// server.
+pub struct Planned {
+    /// The desired state it was computed from.
+    pub desired: Desired,
+    /// The client that read the server (and writes to it: it carries the URL's credentials).
+    pub client: Client,
+    scope: PruneScope,
+    prune: bool,
+    version: ServerVersion,
+    reported: Option<String>,
+    /// The project's id.
+    pub project: Option<String>,
+}
+
+impl Planned {
+    /// The plan of the same desired state against `remote`.
+    pub fn recompute(&self, remote: &RemoteState) -> Plan {
+        compute_plan(PlanInput {
+            desired: &self.desired,
+            remote,
+            scope: &self.scope,
+            prune: self.prune,
+            server: &self.client.base_url(),
+            server_version: self.version,
+            reported_version: self.reported.as_deref(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            project: self.project.as_deref(),
+        })
+    }
 }
 
 /// The plan in the chosen format.

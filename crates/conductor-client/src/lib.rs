@@ -11,6 +11,12 @@
 //! - Reads and idempotent writes are retried on connection errors, 429 and 5xx (a 500 only when
 //!   the server marks it `retryable`, contract §4.5), with exponential backoff and jitter, a
 //!   bounded number of times. Creating with `POST /api/metadata/workflow` is not retried.
+//!   [`ClientConfig::on_retry`] is told about each retry before the wait, and
+//!   [`ClientConfig::deadline`] bounds the whole conversation, waits included.
+//! - Answers are read up to [`ClientConfig::max_response_bytes`]; a longer one is an error.
+//! - Text the server sends back is scrubbed of the key, the secret, the token and the URL's
+//!   password before it reaches an error; a name that is empty, `.` or `..` is refused as a
+//!   path segment ([`is_valid_name`]), since it would address another URL.
 //! - Every failure is a [`ClientError`] carrying the method, the URL (without credentials) and,
 //!   for an answer of the server, its [`ServerError`] body: status, message and validation
 //!   errors.

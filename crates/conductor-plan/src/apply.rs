@@ -66,12 +66,15 @@ pub struct ApplyReport {
     pub error: Option<ClientError>,
     /// The project's inventory, written last: (project, members) once it was.
     pub inventory: Option<(String, usize)>,
+    /// Why the apply stopped before a write phase, when its guard (the lease) said so.
+    pub interrupted: Option<String>,
 }
 
 impl ApplyReport {
     /// Whether every change was applied.
     pub fn complete(&self) -> bool {
         self.error.is_none()
+            && self.interrupted.is_none()
             && self
                 .outcomes
                 .iter()
@@ -127,6 +130,18 @@ pub fn running_executions(
 /// Applies the plan's changes. Stops at the first failure; the report says what was applied,
 /// what failed and what was not attempted.
 pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyReport {
+    apply_plan_guarded(client, plan, options, &mut || Ok(()))
+}
+
+/// [`apply_plan`], asking `guard` before each write phase (task definitions, workflows,
+/// deletions, the inventory) whether it may go on; an error stops the apply there, and its
+/// text is the report's `interrupted`. The lease ([`crate::lease`]) is such a guard.
+pub fn apply_plan_guarded(
+    client: &Client,
+    plan: &Plan,
+    options: ApplyOptions,
+    guard: &mut dyn FnMut() -> Result<(), String>,
+) -> ApplyReport {
     let mut outcomes: Vec<Outcome> = plan
         .changes
         .iter()
@@ -159,6 +174,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
             outcomes,
             error: None,
             inventory: None,
+            interrupted: None,
         };
     }
     let indexed: Vec<(usize, &ResourceChange)> = plan.changes.iter().enumerate().collect();
@@ -178,6 +194,19 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
         .collect();
     deletions.sort_by_key(|(_, c)| std::cmp::Reverse(c.resource.kind));
 
+    macro_rules! guard {
+        ($needed:expr) => {
+            if $needed && let Err(reason) = guard() {
+                return ApplyReport {
+                    outcomes,
+                    error: None,
+                    inventory: None,
+                    interrupted: Some(reason),
+                };
+            }
+        };
+    }
+    guard!(!task_defs.is_empty());
     for batch in task_defs.chunks(options.task_def_batch.max(1)) {
         if let Err(error) = client.upsert_task_defs(&bodies(batch)) {
             settle_failed_batch(&mut outcomes, batch, &error, |idx| {
@@ -187,10 +216,12 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                 outcomes,
                 error: Some(error),
                 inventory: None,
+                interrupted: None,
             };
         }
         mark_applied(&mut outcomes, batch);
     }
+    guard!(!workflows.is_empty());
     for batch in workflows.chunks(options.workflow_batch.max(1)) {
         match client.update_workflow_defs(&bodies(batch)) {
             Ok(bulk) if bulk.bulk_error_results.is_empty() => mark_applied(&mut outcomes, batch),
@@ -208,6 +239,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                     outcomes,
                     error: None,
                     inventory: None,
+                    interrupted: None,
                 };
             }
             Err(error) => {
@@ -240,10 +272,12 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                     outcomes,
                     error: Some(error),
                     inventory: None,
+                    interrupted: None,
                 };
             }
         }
     }
+    guard!(!deletions.is_empty());
     for (idx, change) in deletions {
         let version = change.resource.version.unwrap_or(1);
         let result = match change.resource.kind {
@@ -269,6 +303,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
                     outcomes,
                     error: Some(error),
                     inventory: None,
+                    interrupted: None,
                 };
             }
         };
@@ -278,12 +313,14 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
     }
     // The inventory records what was applied: it is written last, once everything else was.
     let mut inventory = None;
+    guard!(plan.inventory.is_some());
     if let Some(change) = &plan.inventory {
         if let Err(error) = client.upsert_task_defs(std::slice::from_ref(&change.body)) {
             return ApplyReport {
                 outcomes,
                 error: Some(error),
                 inventory: None,
+                interrupted: None,
             };
         }
         inventory = Some((change.project.clone(), change.members));
@@ -292,6 +329,7 @@ pub fn apply_plan(client: &Client, plan: &Plan, options: ApplyOptions) -> ApplyR
         outcomes,
         error: None,
         inventory,
+        interrupted: None,
     }
 }
 

@@ -13,8 +13,9 @@
 //! - **drift**: the hash of each member as applied tells a change made in git from an edit on
 //!   the server, for task definitions too (they have no free-form field for a stamp).
 //!
-//! Limits: the server has no compare-and-swap, so two applies of one project at the same time
-//! can still interleave; the inventory records the last one that finished.
+//! Two applies of one project at the same time are kept apart by a lease kept in the same task
+//! definition ([`crate::lease`]); the inventory written at the end carries none, which
+//! releases it.
 
 use std::collections::BTreeMap;
 

@@ -47,6 +47,7 @@
 pub mod apply;
 pub mod diff;
 pub mod inventory;
+pub mod lease;
 mod plan;
 pub mod render;
 pub mod stamp;

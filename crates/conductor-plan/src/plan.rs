@@ -361,6 +361,19 @@ impl Plan {
         });
     }
 
+    /// Whether `other` does exactly what this plan does, to the same server state: the same
+    /// changes with the same bodies, deletions, inventory and counts (the tool version and
+    /// the notes aside).
+    pub fn does_what(&self, other: &Plan) -> bool {
+        self.changes == other.changes
+            && self.summary == other.summary
+            && self.prunable == other.prunable
+            && self.prune == other.prune
+            && self.server == other.server
+            && self.state == other.state
+            && self.inventory == other.inventory
+    }
+
     /// Checks a saved plan: its digest, then the plan computed again from its desired state
     /// with `recompute` (against the live server), which must equal it. Returns the plan to
     /// apply: the recomputed one.
@@ -378,14 +391,7 @@ impl Plan {
         }
         let mut fresh = recompute(&seal.desired);
         fresh.seal = None;
-        let same = fresh.changes == unsealed.changes
-            && fresh.summary == unsealed.summary
-            && fresh.prunable == unsealed.prunable
-            && fresh.prune == unsealed.prune
-            && fresh.server == unsealed.server
-            && fresh.state == unsealed.state
-            && fresh.inventory == unsealed.inventory;
-        if same {
+        if fresh.does_what(&unsealed) {
             Ok(fresh)
         } else {
             Err(SealProblem::Differs)
