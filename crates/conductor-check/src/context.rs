@@ -84,6 +84,16 @@ impl<'a> Project<'a> {
         self.spans.get(&(file, index)).copied()
     }
 
+    /// The span of a document's head value (`workflow: <name>`, `task: <name>`), or an empty
+    /// span at the file's start when the document has no span tree.
+    pub fn head_value(&self, file: FileId, index: usize, key: &str) -> std::ops::Range<usize> {
+        self.spans(file, index)
+            .map(|spans| {
+                conductor_dsl::locate::span_at(spans, &[key], conductor_dsl::locate::Part::Value)
+            })
+            .unwrap_or(0..0)
+    }
+
     /// The task definition of this name in the project, if any.
     pub fn task_def(&self, name: &str) -> Option<&'a CompiledTaskDef> {
         self.task_defs.get(name).copied()

@@ -487,13 +487,8 @@ impl Client {
             Idempotence::Idempotent => self.config.retry.max_attempts.max(1),
             Idempotence::Once => 1,
         };
-        let mut attempt = 0;
         let mut refreshed_token = false;
         loop {
-            attempt += 1;
-            if attempt > 1 {
-                self.retries.fetch_add(1, Ordering::Relaxed);
-            }
             let token = self.token(&url)?;
             let mut headers = Vec::new();
             if let Some(token) = &token {
@@ -506,24 +501,8 @@ impl Client {
                 value.set_sensitive(true);
                 headers.push(("X-Authorization", value));
             }
-            let (status, retry_after, text) =
-                match self.send_once(&method, &url, &headers, body.as_deref(), attempt) {
-                    Ok(answer) => answer,
-                    Err(Failure::Fatal(error)) => return Err(error),
-                    Err(Failure::Transport(source)) => {
-                        if attempt < max_attempts {
-                            let cause = self.scrub(&error_chain(&*source));
-                            self.before_retry(&method, &url, attempt, max_attempts, cause, None)?;
-                            continue;
-                        }
-                        return Err(ClientError::Transport {
-                            method: method.to_string(),
-                            url: redact(&url),
-                            attempts: attempt,
-                            source,
-                        });
-                    }
-                };
+            let (status, text, attempts) =
+                self.exchange(&method, &url, &headers, body.as_deref(), max_attempts)?;
             if status.is_success() {
                 return Ok(text);
             }
@@ -534,28 +513,68 @@ impl Client {
                 // The token expired or was revoked: get a new one, once per request.
                 refreshed_token = true;
                 self.forget_token();
-                attempt -= 1;
-                continue;
-            }
-            let error = self.scrub_error(ServerError::from_body(status.as_u16(), &text));
-            let transient = status == StatusCode::TOO_MANY_REQUESTS
-                || matches!(status.as_u16(), 502..=504)
-                || (status.is_server_error() && error.retryable);
-            if transient && attempt < max_attempts {
-                let cause = format!(
-                    "the server answered {}: {}",
-                    status.as_u16(),
-                    error.summary()
-                );
-                self.before_retry(&method, &url, attempt, max_attempts, cause, retry_after)?;
                 continue;
             }
             return Err(ClientError::Server {
                 method: method.to_string(),
                 url: redact(&url),
-                attempts: attempt,
-                error,
+                attempts,
+                error: self.scrub_error(ServerError::from_body(status.as_u16(), &text)),
             });
+        }
+    }
+
+    /// Sends one request up to `max_attempts` times: again after a transport failure, a 429,
+    /// a 502–504 or a 5xx the server marks retryable. Returns the last answer (status, body,
+    /// attempts made); an error only when no answer came.
+    fn exchange(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &[(&'static str, HeaderValue)],
+        body: Option<&str>,
+        max_attempts: u32,
+    ) -> Result<(StatusCode, String, u32), ClientError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if attempt > 1 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            let (status, retry_after, text) =
+                match self.send_once(method, url, headers, body, attempt) {
+                    Ok(answer) => answer,
+                    Err(Failure::Fatal(error)) => return Err(error),
+                    Err(Failure::Transport(source)) => {
+                        if attempt < max_attempts {
+                            let cause = self.scrub(&error_chain(&*source));
+                            self.before_retry(method, url, attempt, max_attempts, cause, None)?;
+                            continue;
+                        }
+                        return Err(ClientError::Transport {
+                            method: method.to_string(),
+                            url: redact(url),
+                            attempts: attempt,
+                            source,
+                        });
+                    }
+                };
+            if !status.is_success() && attempt < max_attempts {
+                let error = ServerError::from_body(status.as_u16(), &text);
+                let transient = status == StatusCode::TOO_MANY_REQUESTS
+                    || matches!(status.as_u16(), 502..=504)
+                    || (status.is_server_error() && error.retryable);
+                if transient {
+                    let cause = format!(
+                        "the server answered {}: {}",
+                        status.as_u16(),
+                        self.scrub_error(error).summary()
+                    );
+                    self.before_retry(method, url, attempt, max_attempts, cause, retry_after)?;
+                    continue;
+                }
+            }
+            return Ok((status, text, attempt));
         }
     }
 
@@ -782,78 +801,43 @@ impl Client {
         _for_url: &Url,
     ) -> Result<Secret, ClientError> {
         let url = self.url(&["token"], &[])?;
-        let method = Method::POST;
         let body = serde_json::json!({
             "keyId": credentials.key_id.expose(),
             "keySecret": credentials.key_secret.expose(),
         })
         .to_string();
-        let max_attempts = self.config.retry.max_attempts.max(1);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.token_requests.fetch_add(1, Ordering::Relaxed);
-            if attempt > 1 {
-                self.retries.fetch_add(1, Ordering::Relaxed);
+        let requests_before = self.requests.load(Ordering::Relaxed);
+        let answer = self.exchange(
+            &Method::POST,
+            &url,
+            &[],
+            Some(&body),
+            self.config.retry.max_attempts.max(1),
+        );
+        let sent = self.requests.load(Ordering::Relaxed) - requests_before;
+        self.token_requests.fetch_add(sent, Ordering::Relaxed);
+        let (status, text, _) = answer?;
+        if status.is_success() {
+            #[derive(Deserialize)]
+            struct TokenAnswer {
+                token: String,
             }
-            match self.send_once(&method, &url, &[], Some(&body), attempt) {
-                Err(Failure::Fatal(error)) => return Err(error),
-                Err(Failure::Transport(source)) => {
-                    if attempt < max_attempts {
-                        let cause = self.scrub(&error_chain(&*source));
-                        self.before_retry(&method, &url, attempt, max_attempts, cause, None)?;
-                        continue;
-                    }
-                    return Err(ClientError::Transport {
-                        method: method.to_string(),
-                        url: redact(&url),
-                        attempts: attempt,
-                        source,
-                    });
-                }
-                Ok((status, _, text)) if status.is_success() => {
-                    #[derive(Deserialize)]
-                    struct TokenAnswer {
-                        token: String,
-                    }
-                    return match serde_json::from_str::<TokenAnswer>(&text) {
-                        Ok(answer) if !answer.token.is_empty() => Ok(Secret::new(answer.token)),
-                        _ => Err(ClientError::Auth {
-                            url: redact(&url),
-                            status: Some(status.as_u16()),
-                            message: "the answer has no `token`".to_owned(),
-                        }),
-                    };
-                }
-                Ok((status, retry_after, text)) => {
-                    let error = self.scrub_error(ServerError::from_body(status.as_u16(), &text));
-                    let transient = status == StatusCode::TOO_MANY_REQUESTS
-                        || matches!(status.as_u16(), 502..=504)
-                        || (status.is_server_error() && error.retryable);
-                    if transient && attempt < max_attempts {
-                        let cause = format!(
-                            "the server answered {}: {}",
-                            status.as_u16(),
-                            error.summary()
-                        );
-                        self.before_retry(
-                            &method,
-                            &url,
-                            attempt,
-                            max_attempts,
-                            cause,
-                            retry_after,
-                        )?;
-                        continue;
-                    }
-                    return Err(ClientError::Auth {
-                        url: redact(&url),
-                        status: Some(status.as_u16()),
-                        message: error.message,
-                    });
-                }
-            }
+            return match serde_json::from_str::<TokenAnswer>(&text) {
+                Ok(answer) if !answer.token.is_empty() => Ok(Secret::new(answer.token)),
+                _ => Err(ClientError::Auth {
+                    url: redact(&url),
+                    status: Some(status.as_u16()),
+                    message: "the answer has no `token`".to_owned(),
+                }),
+            };
         }
+        Err(ClientError::Auth {
+            url: redact(&url),
+            status: Some(status.as_u16()),
+            message: self
+                .scrub_error(ServerError::from_body(status.as_u16(), &text))
+                .message,
+        })
     }
 }
 

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use conductor_diagnostics::{Code, Diagnostic};
-use conductor_dsl::locate::{Part, span_at};
 use conductor_source::FileId;
 
 use crate::context::Project;
@@ -25,12 +24,7 @@ fn duplicate_definition(
 }
 
 pub(crate) fn check(project: &Project<'_>, out: &mut Vec<Diagnostic>) {
-    let head = |file: FileId, index: usize, key: &str| {
-        project
-            .spans(file, index)
-            .map(|spans| span_at(spans, &[key], Part::Value))
-            .unwrap_or(0..0)
-    };
+    let head = |file: FileId, index: usize, key: &str| project.head_value(file, index, key);
     let mut workflows: BTreeMap<(&str, i32), (FileId, usize)> = BTreeMap::new();
     for workflow in &project.compiled.workflows {
         let identity = (

@@ -6,7 +6,6 @@
 
 use conductor_diagnostics::{Code, Diagnostic};
 use conductor_dsl::import::file_stem;
-use conductor_dsl::locate::{Part, span_at};
 use conductor_source::FileId;
 
 use crate::context::Project;
@@ -15,12 +14,7 @@ use crate::context::Project;
 const MAX_FILE_NAME_BYTES: usize = 255;
 
 pub(crate) fn check(project: &Project<'_>, out: &mut Vec<Diagnostic>) {
-    let head = |file: FileId, index: usize, key: &str| {
-        project
-            .spans(file, index)
-            .map(|spans| span_at(spans, &[key], Part::Value))
-            .unwrap_or(0..0)
-    };
+    let head = |file: FileId, index: usize, key: &str| project.head_value(file, index, key);
     for workflow in &project.compiled.workflows {
         let file_name = format!(
             "{}.v{}.json",
