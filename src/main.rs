@@ -62,6 +62,8 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// Apply the definitions (or a saved plan) to a Conductor server.
     Apply(cmd::apply::ApplyArgs),
+    /// Run the workflow tests (`*.test.yaml`) offline, in a simulator of the server.
+    Test(cmd::test::TestArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,6 +94,7 @@ fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(args),
         Command::Plan(args) => cmd::plan::run(args, output),
         Command::Apply(args) => cmd::apply::run(args, output),
+        Command::Test(args) => cmd::test::run(args, output),
     };
     match result {
         Ok(exit) => exit.code(),

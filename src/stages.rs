@@ -55,8 +55,26 @@ pub enum StageError {
     },
 }
 
-/// The definition files: the given paths, or the project's files when none are given.
+/// Whether a file holds workflow tests (`*.test.yaml`, `*.test.yml`), which `test` reads and
+/// the definition stages leave out.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(".test.yaml") || name.ends_with(".test.yml"))
+}
+
+/// The definition files: the given paths, or the project's files when none are given. Test
+/// files (`*.test.yaml`) are not definitions.
 pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, StageError> {
+    let mut files = project_or_given_files(paths, project)?;
+    files.retain(|path| !is_test_file(path));
+    Ok(files)
+}
+
+fn project_or_given_files(
+    paths: &[PathBuf],
+    project: &Project,
+) -> Result<Vec<PathBuf>, StageError> {
     if !paths.is_empty() {
         return Ok(discover(paths)?);
     }

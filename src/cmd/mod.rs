@@ -9,6 +9,7 @@ pub mod import;
 pub mod plan;
 mod remote;
 pub mod schema;
+pub mod test;
 
 use std::path::PathBuf;
 

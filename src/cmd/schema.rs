@@ -50,6 +50,10 @@ pub fn schema_files() -> Vec<(&'static str, String)> {
             conductor_diagnostics::json_schema(),
         ),
         ("project.schema.json", project.into()),
+        (
+            conductor_dsl::schema::TEST_SCHEMA_FILE,
+            conductor_dsl::schema::test_schema(),
+        ),
         ("plan.schema.json", conductor_plan::plan_schema()),
         (
             "apply.schema.json",

@@ -7,6 +7,7 @@
 //!
 //! | codes   | stage            | what reports them                                             |
 //! |---------|------------------|---------------------------------------------------------------|
+//! | `CA0xx` | test             | workflow test files (`conductor-apply test`)                  |
 //! | `CA1xx` | load             | reading a file and parsing its YAML                           |
 //! | `CA2xx` | schema           | the DSL's JSON Schema                                         |
 //! | `CA3xx` | lower            | lowering the DSL, and the server's registration rules         |
@@ -82,6 +83,8 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
+    /// `CA0xx`: workflow test files and their results (`conductor-apply test`).
+    Test,
     /// `CA1xx`: reading files and parsing YAML.
     Load,
     /// `CA2xx`: the DSL's JSON Schema.
@@ -107,6 +110,7 @@ pub enum Stage {
 impl Stage {
     /// Every stage, in the order of its digit.
     pub const ALL: &'static [Stage] = &[
+        Stage::Test,
         Stage::Load,
         Stage::Schema,
         Stage::Lower,
@@ -121,6 +125,7 @@ impl Stage {
     /// The stage's name as shown to users: `load`, `cross-resource`, …
     pub fn as_str(self) -> &'static str {
         match self {
+            Stage::Test => "test",
             Stage::Load => "load",
             Stage::Schema => "schema",
             Stage::Lower => "lower",
@@ -136,6 +141,7 @@ impl Stage {
     /// The digit that follows `CA` in this stage's codes.
     pub fn digit(self) -> char {
         match self {
+            Stage::Test => '0',
             Stage::Load => '1',
             Stage::Schema => '2',
             Stage::Lower => '3',
@@ -341,6 +347,35 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    // CA0xx: test. Workflow test files and what their cases show.
+    UnknownTestWorkflow => {
+        code: "CA001",
+        name: "unknown-test-workflow",
+        stage: Test,
+        severity: Error,
+        summary: "a test case names a workflow or version the project does not define",
+    },
+    UnknownTestReference => {
+        code: "CA002",
+        name: "unknown-test-reference",
+        stage: Test,
+        severity: Error,
+        summary: "a test case names a task reference its workflow does not have",
+    },
+    TestExpectationFailed => {
+        code: "CA003",
+        name: "test-expectation-failed",
+        stage: Test,
+        severity: Error,
+        summary: "a test case's run does not show what it expects",
+    },
+    TestNotRunnable => {
+        code: "CA004",
+        name: "test-not-runnable",
+        stage: Test,
+        severity: Error,
+        summary: "a test case cannot be run: a task has no mock, or the simulator does not follow it",
+    },
     // CA1xx: load. Reported by the YAML loader, before anything knows about Conductor.
     YamlSyntaxError => {
         code: "CA101",

@@ -16,6 +16,27 @@ use crate::syntax::document::Document;
 pub const DSL_SCHEMA_FILE: &str = "conductor-apply.schema.json";
 /// File name of the compiled Conductor JSON's schema under `schemas/`.
 pub const CONDUCTOR_SCHEMA_FILE: &str = "conductor.schema.json";
+/// File name of the workflow test files' schema under `schemas/`.
+pub const TEST_SCHEMA_FILE: &str = "test.schema.json";
+
+/// The schema of a workflow test case (a document of a `*.test.yaml` file).
+pub fn test_schema() -> Value {
+    generator()
+        .into_root_schema_for::<crate::syntax::test_case::TestCase>()
+        .into()
+}
+
+/// The test schema, compiled once per process for validation.
+pub fn test_validator() -> &'static (Value, jsonschema::Validator) {
+    static VALIDATOR: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema = test_schema();
+        let validator = jsonschema::draft202012::options()
+            .build(&schema)
+            .expect("invariant: the generated test schema is a valid draft 2020-12 schema");
+        (schema, validator)
+    })
+}
 
 /// The schema of a DSL document (draft 2020-12).
 pub fn dsl_schema() -> Value {

@@ -27,6 +27,16 @@ use conductor_source::FileId;
 /// read into the DSL types.
 pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
     let (schema, validator) = dsl_validator();
+    validate_against(document, schema, validator)
+}
+
+/// Validates one document against another generated schema (a workflow test file's), with
+/// the same mapping of errors to keys and values, did-you-mean included.
+pub fn validate_against(
+    document: &SourceDocument,
+    schema: &Value,
+    validator: &jsonschema::Validator,
+) -> Vec<Diagnostic> {
     if validator.is_valid(&document.yaml.value) {
         return Vec::new();
     }

@@ -7,6 +7,7 @@ pub mod document;
 pub mod duration;
 pub mod parts;
 pub mod task;
+pub mod test_case;
 
 /// A free-form mapping (task input, workflow output, variables); values may contain `${...}`
 /// expressions and `null`.
