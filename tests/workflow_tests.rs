@@ -203,6 +203,27 @@ fn the_file_format_is_checked_with_positions_and_suggestions() {
 }
 
 #[test]
+fn a_list_of_outcomes_is_used_once_each() {
+    let sandbox = sandbox(
+        "test: charge fails twice, one retry\nworkflow: orders\ninput: {tier: basic}\nmocks:\n  charge: [{status: FAILED}]\n  fraud: {output: {}}\n  stock: {output: {}}\nexpect: {status: FAILED}\n",
+    );
+    let result = sandbox.run(&["test"]);
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(
+        result
+            .stderr
+            .contains("task `charge` ran more often than its 1 outcome(s)"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("workflows/orders.test.yaml:5:3"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
 fn what_the_simulator_cannot_follow_fails_the_case() {
     let sandbox = Sandbox::new();
     sandbox.write(

@@ -16,7 +16,7 @@ use conductor_diagnostics::{Code, Diagnostic, did_you_mean, suggest};
 use conductor_dsl::load::load_file;
 use conductor_dsl::locate::{DocumentSpans, Part, span_at};
 use conductor_dsl::schema::test_validator;
-use conductor_dsl::syntax::test_case::{Expectations, MockStatus, TestCase};
+use conductor_dsl::syntax::test_case::{Expectations, MockOutcomes, MockStatus, TestCase};
 use conductor_dsl::validate::validate_against;
 use conductor_simulate::{Case, Execution, Library, Mock, Reached, SimError, simulate};
 use conductor_source::{FileId, SourceMap, discover, read_source};
@@ -67,6 +67,10 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 }
+
+/// How many runs a single outcome (not a list) stands for: more than any loop the simulator
+/// follows.
+const REPEATED_OUTCOMES: usize = 1000;
 
 /// How one case ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -273,9 +277,15 @@ fn run_case(
     simulated.version = case.version;
     simulated.run_sub_workflows = case.run_sub_workflows.unwrap_or(true);
     for (reference, outcomes) in &case.mocks {
+        // One outcome (not a list) is the outcome of every run of the task.
+        let repeat = match outcomes {
+            MockOutcomes::One(_) => REPEATED_OUTCOMES,
+            MockOutcomes::Many(_) => 1,
+        };
         let mocks = outcomes
             .as_slice()
             .iter()
+            .flat_map(|outcome| std::iter::repeat_n(outcome, repeat))
             .map(|outcome| Mock {
                 status: match outcome.status.unwrap_or(MockStatus::Completed) {
                     MockStatus::Completed => conductor_simulate::MockStatus::Completed,
@@ -295,6 +305,7 @@ fn run_case(
         Err(error) => {
             let segments: Vec<&str> = match &error {
                 SimError::MissingMock { .. } => vec!["mocks"],
+                SimError::MocksUsedUp { reference, .. } => vec!["mocks", reference.as_str()],
                 _ => vec!["test"],
             };
             diagnostics.push(

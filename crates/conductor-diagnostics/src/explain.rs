@@ -86,6 +86,9 @@ mod tests {
         let text = list_codes();
         assert_eq!(text.lines().count(), Code::ALL.len());
         let first = text.lines().next().unwrap_or_default();
-        assert!(first.starts_with("CA001  unknown-test-workflow  "), "{first}");
+        assert!(
+            first.starts_with("CA001  unknown-test-workflow  "),
+            "{first}"
+        );
     }
 }

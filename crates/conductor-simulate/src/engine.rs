@@ -448,7 +448,12 @@ impl Run<'_, '_> {
             let mock = self.next_mock(base, kind)?;
             let run = TaskRun {
                 reference: self.full_reference(base),
-                task_type: kind.to_owned(),
+                // The server lists a worker task under its task definition's name.
+                task_type: if matches!(kind, "SIMPLE" | "DYNAMIC") && !name.is_empty() {
+                    name.clone()
+                } else {
+                    kind.to_owned()
+                },
                 status: match mock.status {
                     MockStatus::Completed => "COMPLETED",
                     MockStatus::Failed => "FAILED",
@@ -489,8 +494,15 @@ impl Run<'_, '_> {
                 task_type: kind.to_owned(),
             })?;
         let used = self.shared.used.entry(base.to_owned()).or_default();
-        // The last outcome repeats once the list is used up (every later iteration).
-        let mock = mocks[(*used).min(mocks.len() - 1)].clone();
+        // Outcomes are used once each, as the server's test endpoint does: a task that runs
+        // more often than it has outcomes is an error, not a silent repeat.
+        let mock = mocks
+            .get(*used)
+            .cloned()
+            .ok_or_else(|| SimError::MocksUsedUp {
+                reference: base.to_owned(),
+                given: mocks.len(),
+            })?;
         *used += 1;
         Ok(mock)
     }

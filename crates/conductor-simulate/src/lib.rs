@@ -129,8 +129,8 @@ pub struct Case {
     pub version: Option<i64>,
     /// The workflow's input.
     pub input: Value,
-    /// Outcomes by task reference, used in order (a retry or a loop iteration takes the next;
-    /// the last is repeated). A SUB_WORKFLOW task with a mock is not run.
+    /// Outcomes by task reference, each used once, in order (a retry or a loop iteration takes
+    /// the next). A SUB_WORKFLOW task with a mock is not run.
     pub mocks: BTreeMap<String, Vec<Mock>>,
     /// Whether a SUB_WORKFLOW without a mock runs the library's definition (else it is an
     /// error to have no mock for it).
@@ -156,7 +156,8 @@ impl Case {
 pub struct TaskRun {
     /// The reference as the server names it: `ref__N` inside loops.
     pub reference: String,
-    /// The task type.
+    /// The task type as the server lists it: a worker task's task definition name, else the
+    /// system type (`SWITCH`, `INLINE`, ...).
     pub task_type: String,
     /// `COMPLETED`, `FAILED`, `COMPLETED_WITH_ERRORS`, `FAILED_WITH_TERMINAL_ERROR`, ...
     pub status: String,
@@ -246,6 +247,16 @@ pub enum SimError {
         reference: String,
         /// Its type.
         task_type: String,
+    },
+    /// A task ran more often than it has outcomes.
+    #[error(
+        "task `{reference}` ran more often than its {given} outcome(s) under `mocks`: give one per attempt and loop iteration"
+    )]
+    MocksUsedUp {
+        /// The task reference.
+        reference: String,
+        /// How many outcomes it has.
+        given: usize,
     },
     /// Something the simulator does not follow.
     #[error("not simulated: {what}")]

@@ -40,9 +40,10 @@ pub struct TestCase {
     #[serde(default)]
     pub input: Map<String, Value>,
     /// The outcome of each task that a worker or the outside world completes (SIMPLE, HTTP,
-    /// WAIT, HUMAN, EVENT, KAFKA_PUBLISH, ...), by task reference: one outcome, or a list of
-    /// outcomes taken in turn by retries and loop iterations (the last one repeats). A
-    /// SUB_WORKFLOW with an outcome here is not run.
+    /// WAIT, HUMAN, EVENT, KAFKA_PUBLISH, ...), by task reference: one outcome for every run
+    /// of the task, or a list of outcomes taken in turn by retries and loop iterations, one
+    /// each (a task that runs more often than its list is long fails the case, as on the
+    /// server). A SUB_WORKFLOW with an outcome here is not run.
     #[serde(default)]
     pub mocks: BTreeMap<String, MockOutcomes>,
     /// Whether a SUB_WORKFLOW without a mock runs the project's definition of the sub-workflow.
@@ -53,7 +54,7 @@ pub struct TestCase {
     pub expect: Expectations,
 }
 
-/// One outcome, or a list of them.
+/// One outcome for every run, or a list of them, one per run.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum MockOutcomes {
