@@ -38,6 +38,12 @@ pub enum CliError {
         /// Why.
         reason: String,
     },
+    /// The workflow simulator could not start.
+    #[error("the workflow simulator could not start: {message}")]
+    Simulator {
+        /// Why.
+        message: String,
+    },
     /// A request to the Conductor server failed.
     #[error(transparent)]
     Client(#[from] conductor_client::ClientError),

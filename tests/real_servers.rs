@@ -145,6 +145,8 @@ struct Counts {
     refused_files: usize,
     changes_after_apply: usize,
     writes_by_second_apply: usize,
+    /// Workflow test cases run offline and on the server, with the same result.
+    test_cases_agreeing: usize,
 }
 
 /// `apply`, `plan --detailed-exitcode`, `apply` again on `paths`: the first writes
@@ -491,6 +493,69 @@ tasks:
         ));
     }
 
+    // Workflow tests: every example case this version can run passes offline and on the
+    // server (`POST /api/workflow/test`), with the same status, output and tasks.
+    let mut cases: Vec<String> = std::fs::read_dir(dir.join("examples"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.yaml"))
+        .filter(|name| {
+            !refused.contains(&format!("examples/{}", name.replace(".test.yaml", ".yaml")))
+        })
+        .map(|name| format!("examples/{name}"))
+        .collect();
+    cases.sort();
+    let mut offline_args: Vec<&str> = vec!["--format", "json", "test"];
+    offline_args.extend(cases.iter().map(String::as_str));
+    let mut online_args = offline_args.clone();
+    online_args.extend(["--server", server.url.as_str()]);
+    let offline = run(dir, server, &offline_args, &[]);
+    let online = run(dir, server, &online_args, &[]);
+    let offline: Value = serde_json::from_str(&offline.stdout).unwrap_or_default();
+    let online_json: Value = serde_json::from_str(&online.stdout).unwrap_or_default();
+    let empty = Vec::new();
+    let offline_cases = offline["cases"].as_array().unwrap_or(&empty);
+    let online_cases = online_json["cases"].as_array().unwrap_or(&empty);
+    if offline_cases.is_empty() || offline_cases.len() != online_cases.len() {
+        problems.push(format!(
+            "{version}: workflow tests: {} cases offline, {} on the server:\n{}",
+            offline_cases.len(),
+            online_cases.len(),
+            online.stderr
+        ));
+    }
+    for (here, there) in offline_cases.iter().zip(online_cases) {
+        let references = |case: &Value| -> Vec<String> {
+            case["execution"]["tasks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let same = here["result"] == "passed"
+            && there["result"] == "passed"
+            && here["execution"]["status"] == there["execution"]["status"]
+            && here["execution"]["output"] == there["execution"]["output"]
+            && references(here) == references(there);
+        if same {
+            counts.test_cases_agreeing += 1;
+        } else {
+            problems.push(format!(
+                "{version}: workflow test `{}` differs: offline {} {} {:?}, on the server {} {} {:?} {}",
+                here["test"],
+                here["result"],
+                here["execution"]["status"],
+                references(here),
+                there["result"],
+                there["execution"]["status"],
+                references(there),
+                there["failures"]
+            ));
+        }
+    }
+
     // The shared corpus (last: it has definitions named like the examples' task
     // definitions, which it takes over), imported, minus what is broken or refused for this version.
     if let Some(corpus) = corpus {
@@ -556,12 +621,14 @@ fn plan_and_apply_conform_on_real_servers() {
         let counts = conformance(server, corpus.as_ref().map(|dir| dir.path()), &mut problems);
         summary.push(format!(
             "conductor-server {}: {} definitions applied, {} files refused for this version, \
-             changes shown by the plan after apply: {}, writes by the second apply: {} ({:.0?})",
+             changes shown by the plan after apply: {}, writes by the second apply: {}, \
+             workflow test cases agreeing offline and on the server: {} ({:.0?})",
             server.version,
             counts.applied,
             counts.refused_files,
             counts.changes_after_apply,
             counts.writes_by_second_apply,
+            counts.test_cases_agreeing,
             begun.elapsed()
         ));
     }

@@ -18,10 +18,13 @@ use conductor_dsl::locate::{DocumentSpans, Part, span_at};
 use conductor_dsl::schema::test_validator;
 use conductor_dsl::syntax::test_case::{Expectations, MockOutcomes, MockStatus, TestCase};
 use conductor_dsl::validate::validate_against;
-use conductor_simulate::{Case, Execution, Library, Mock, Reached, SimError, simulate};
+use conductor_simulate::{
+    Case, Engine, Execution, Library, Mock, Reached, SimError, simulate_with,
+};
 use conductor_source::{FileId, SourceMap, discover, read_source};
 use serde_json::{Map, Value, json};
 
+use super::remote::ServerArgs;
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
@@ -66,6 +69,11 @@ pub struct TestArgs {
     /// Also write the results as JUnit XML to FILE, for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Run the cases on a Conductor server instead (`POST /api/workflow/test`), after
+    /// registering the workflows they run and the project's task definitions: `--server URL`
+    /// or `--env NAME` chooses it (the tests never run on a server otherwise).
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
 /// How many runs a single outcome (not a list) stands for: more than any loop the simulator
@@ -131,6 +139,22 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
         ));
         return Ok(Exit::InputErrors);
     }
+    let engine = Engine::new().map_err(|error| CliError::Simulator {
+        message: error.to_string(),
+    })?;
+    let server = if args.server.server.is_some() || args.server.environment.is_some() {
+        let connected = super::remote::connect(&args.server, Some(&project))?;
+        Some(connected.client)
+    } else {
+        None
+    };
+    let mut registered = BTreeSet::new();
+    if let Some(client) = &server {
+        let task_defs: Vec<Value> = library.task_defs.values().cloned().collect();
+        for batch in task_defs.chunks(100) {
+            client.upsert_task_defs(batch)?;
+        }
+    }
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut results = Vec::new();
@@ -154,7 +178,22 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
             let Ok(case) = serde_json::from_value::<TestCase>(document.yaml.value.clone()) else {
                 continue;
             };
-            let result = run_case(&library, &case, file, &spans, &sources, &mut diagnostics);
+            let runner = match &server {
+                Some(client) => Runner::Server {
+                    client,
+                    registered: &mut registered,
+                },
+                None => Runner::Offline(&engine),
+            };
+            let result = run_case(
+                runner,
+                &library,
+                &case,
+                file,
+                &spans,
+                &sources,
+                &mut diagnostics,
+            );
             if let Some(execution) = &result.execution {
                 for (workflow, what) in &execution.reached {
                     reached.entry(workflow.clone()).or_default().merge(what);
@@ -186,7 +225,18 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
     )
 }
 
+/// Where a case runs.
+enum Runner<'a> {
+    Offline(&'a Engine),
+    Server {
+        client: &'a conductor_client::Client,
+        /// Workflows registered on the server so far, by (name, version).
+        registered: &'a mut BTreeSet<(String, i64)>,
+    },
+}
+
 fn run_case(
+    runner: Runner<'_>,
     library: &Library,
     case: &TestCase,
     file: FileId,
@@ -300,7 +350,14 @@ fn run_case(
             .collect();
         simulated.mocks.insert(reference.clone(), mocks);
     }
-    let execution = match simulate(library, &simulated) {
+    let on_server = matches!(runner, Runner::Server { .. });
+    let outcome = match runner {
+        Runner::Offline(engine) => simulate_with(engine, library, &simulated),
+        Runner::Server { client, registered } => {
+            run_on_server(client, registered, library, def, &simulated)
+        }
+    };
+    let execution = match outcome {
         Ok(execution) => execution,
         Err(error) => {
             let segments: Vec<&str> = match &error {
@@ -327,7 +384,28 @@ fn run_case(
             return result;
         }
     };
-    let failures = compare(&case.expect, &execution);
+    // The server's test endpoint takes no reason for a mocked failure: an expected reason
+    // that comes from a mock can only be checked offline.
+    let mut expect = case.expect.clone();
+    let mocked_reason = case.mocks.values().any(|outcomes| {
+        outcomes
+            .as_slice()
+            .iter()
+            .any(|outcome| outcome.reason.is_some())
+    });
+    if on_server && mocked_reason && expect.reason.take().is_some() {
+        eprint_text(&format!(
+            "note: case `{}`: `expect.reason` is not checked on a server: its test endpoint takes \
+             no reason for a mocked failure\n",
+            case.test
+        ));
+    }
+    let failures = compare(&expect, &execution, |reference, value| {
+        find_task(library, def, reference, 0).is_some_and(|task| {
+            task.get("decisionCases")
+                .is_some_and(|cases| cases.get(value).is_some())
+        })
+    });
     for failure in &failures {
         let mut segments = vec!["expect", failure.key];
         if let Some(sub) = &failure.sub_key {
@@ -424,7 +502,11 @@ fn show(value: &Value) -> String {
 }
 
 /// Each expectation the execution does not meet.
-fn compare(expect: &Expectations, run: &Execution) -> Vec<Failure> {
+fn compare(
+    expect: &Expectations,
+    run: &Execution,
+    has_case: impl Fn(&str, &str) -> bool,
+) -> Vec<Failure> {
     let mut failures = Vec::new();
     let mut fail = |key: &'static str, sub_key: Option<String>, message: String| {
         failures.push(Failure {
@@ -549,12 +631,16 @@ fn compare(expect: &Expectations, run: &Execution) -> Vec<Failure> {
             .iter()
             .rev()
             .find(|task| task.reference.split("__").next() == Some(reference.as_str()))
-            .and_then(|task| task.output.get("evaluationResult"))
+            .and_then(|task| {
+                task.output
+                    .get("evaluationResult")
+                    .or_else(|| task.output.get("caseOutput"))
+            })
             .and_then(|result| result.get(0))
             .and_then(Value::as_str)
             .map(str::to_owned);
         let taken_case = match &taken {
-            Some(value) if switch_has_case(run, reference, value) => value.clone(),
+            Some(value) if has_case(reference, value) => value.clone(),
             Some(_) => "default".to_owned(),
             None => "(did not run)".to_owned(),
         };
@@ -599,15 +685,282 @@ fn compare(expect: &Expectations, run: &Execution) -> Vec<Failure> {
     failures
 }
 
-/// Whether the SWITCH `reference` reached a declared case of that name (else it took the
-/// default).
-fn switch_has_case(run: &Execution, reference: &str, case: &str) -> bool {
-    run.reached.values().any(|reached| {
-        reached
-            .switch_cases
-            .get(reference)
-            .is_some_and(|cases| cases.contains(case))
+/// The task of `reference` in a workflow, at any depth, sub-workflows included.
+fn find_task(library: &Library, def: &Value, reference: &str, depth: u32) -> Option<Value> {
+    fn walk(library: &Library, tasks: &[Value], reference: &str, depth: u32) -> Option<Value> {
+        for task in tasks {
+            if task.get("taskReferenceName").and_then(Value::as_str) == Some(reference) {
+                return Some(task.clone());
+            }
+            let mut lists: Vec<&Value> = Vec::new();
+            for key in ["defaultCase", "loopOver"] {
+                lists.extend(task.get(key));
+            }
+            if let Some(Value::Object(cases)) = task.get("decisionCases") {
+                lists.extend(cases.values());
+            }
+            if let Some(Value::Array(branches)) = task.get("forkTasks") {
+                lists.extend(branches.iter());
+            }
+            for list in lists {
+                if let Some(found) = walk(
+                    library,
+                    list.as_array().map(Vec::as_slice).unwrap_or_default(),
+                    reference,
+                    depth,
+                ) {
+                    return Some(found);
+                }
+            }
+            if let Some(child) = sub_workflow_of(library, task)
+                && depth < 8
+                && let Some(found) = find_task(library, &child, reference, depth + 1)
+            {
+                return Some(found);
+            }
+        }
+        None
+    }
+    walk(
+        library,
+        def.get("tasks")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+        reference,
+        depth,
+    )
+}
+
+/// The definition a SUB_WORKFLOW task runs: inline, or the project's by name and version.
+fn sub_workflow_of(library: &Library, task: &Value) -> Option<Value> {
+    let parameters = task.get("subWorkflowParam")?;
+    match parameters.get("workflowDefinition") {
+        Some(inline) if inline.is_object() => Some(inline.clone()),
+        _ => library
+            .workflow(
+                parameters.get("name").and_then(Value::as_str)?,
+                parameters.get("version").and_then(Value::as_i64),
+            )
+            .cloned(),
+    }
+}
+
+/// Runs a case on the server's test endpoint: registers the workflow and its sub-workflows
+/// (once per run), sends the mocks (those of a sub-workflow's tasks in its own
+/// `subWorkflowTestRequest`), and reads the execution back in the simulator's terms.
+fn run_on_server(
+    client: &conductor_client::Client,
+    registered: &mut BTreeSet<(String, i64)>,
+    library: &Library,
+    def: &Value,
+    case: &Case,
+) -> Result<Execution, SimError> {
+    let server_error = |error: conductor_client::ClientError| SimError::NotSimulated {
+        what: format!("the server: {error}"),
+    };
+    let mut to_register = Vec::new();
+    collect_workflows(library, def, &mut to_register, 0);
+    let fresh: Vec<Value> = to_register
+        .into_iter()
+        .filter(|workflow| {
+            let name = workflow
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let version = workflow.get("version").and_then(Value::as_i64).unwrap_or(1);
+            registered.insert((name.to_owned(), version))
+        })
+        .collect();
+    if !fresh.is_empty() {
+        client.update_workflow_defs(&fresh).map_err(server_error)?;
+    }
+    let request = test_request(library, def, case, &case.input, 0);
+    let answer = client.test_workflow(&request).map_err(server_error)?;
+    Ok(execution_from_server(&answer))
+}
+
+/// The workflow and every sub-workflow it runs by name (inline ones travel inside it).
+fn collect_workflows(library: &Library, def: &Value, out: &mut Vec<Value>, depth: u32) {
+    out.push(def.clone());
+    let mut references = BTreeSet::new();
+    collect_references(library, def, &mut references, 8);
+    let mut stack: Vec<&Value> = def
+        .get("tasks")
+        .and_then(Value::as_array)
+        .map(|tasks| tasks.iter().collect())
+        .unwrap_or_default();
+    while let Some(task) = stack.pop() {
+        for key in ["defaultCase", "loopOver"] {
+            if let Some(Value::Array(list)) = task.get(key) {
+                stack.extend(list);
+            }
+        }
+        if let Some(Value::Object(cases)) = task.get("decisionCases") {
+            stack.extend(cases.values().filter_map(Value::as_array).flatten());
+        }
+        if let Some(Value::Array(branches)) = task.get("forkTasks") {
+            stack.extend(branches.iter().filter_map(Value::as_array).flatten());
+        }
+        let by_name = task.get("subWorkflowParam").is_some_and(|parameters| {
+            !parameters
+                .get("workflowDefinition")
+                .is_some_and(Value::is_object)
+        });
+        if by_name
+            && depth < 8
+            && let Some(child) = sub_workflow_of(library, task)
+        {
+            collect_workflows(library, &child, out, depth + 1);
+        }
+    }
+}
+
+/// A `WorkflowTestRequest` for `def`: the mocks of its own tasks, and a request of its own for
+/// each sub-workflow that runs (not mocked).
+fn test_request(library: &Library, def: &Value, case: &Case, input: &Value, depth: u32) -> Value {
+    let mut own = BTreeSet::new();
+    // References inside a DO_WHILE: the server names each iteration's task `ref__N`, and
+    // matches mocks by that name.
+    let mut in_loop = BTreeSet::new();
+    let mut subs = Vec::new();
+    let mut stack: Vec<(&Value, bool)> = def
+        .get("tasks")
+        .and_then(Value::as_array)
+        .map(|tasks| tasks.iter().map(|task| (task, false)).collect())
+        .unwrap_or_default();
+    while let Some((task, looped)) = stack.pop() {
+        if let Some(reference) = task.get("taskReferenceName").and_then(Value::as_str) {
+            own.insert(reference.to_owned());
+            if looped {
+                in_loop.insert(reference.to_owned());
+            }
+            if task.get("subWorkflowParam").is_some() && !case.mocks.contains_key(reference) {
+                subs.push((reference.to_owned(), task.clone()));
+            }
+        }
+        if let Some(Value::Array(list)) = task.get("defaultCase") {
+            stack.extend(list.iter().map(|task| (task, looped)));
+        }
+        if let Some(Value::Array(list)) = task.get("loopOver") {
+            stack.extend(list.iter().map(|task| (task, true)));
+        }
+        if let Some(Value::Object(cases)) = task.get("decisionCases") {
+            stack.extend(
+                cases
+                    .values()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .map(|task| (task, looped)),
+            );
+        }
+        if let Some(Value::Array(branches)) = task.get("forkTasks") {
+            stack.extend(
+                branches
+                    .iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .map(|task| (task, looped)),
+            );
+        }
+    }
+    let dynamic = own.contains(DYNAMIC_FORK_MARK) || def.to_string().contains("FORK_JOIN_DYNAMIC");
+    let mut mocks = Map::new();
+    for (reference, outcomes) in &case.mocks {
+        // The mocks of the top workflow: its own tasks, and any other reference (a dynamic
+        // fork's tasks are named at run time).
+        if own.contains(reference)
+            || (depth == 0 && (dynamic || !in_any_sub(library, def, reference)))
+        {
+            let list: Vec<Value> = outcomes
+                .iter()
+                .take(50)
+                .map(|mock| {
+                    json!({
+                        "status": match mock.status {
+                            conductor_simulate::MockStatus::Completed => "COMPLETED",
+                            conductor_simulate::MockStatus::Failed => "FAILED",
+                            conductor_simulate::MockStatus::FailedWithTerminalError => "FAILED_WITH_TERMINAL_ERROR",
+                        },
+                        "output": mock.output,
+                    })
+                })
+                .collect();
+            if in_loop.contains(reference) {
+                // One outcome per iteration, under each iteration's name.
+                for (iteration, outcome) in list.into_iter().enumerate() {
+                    mocks.insert(
+                        format!("{reference}__{}", iteration + 1),
+                        Value::Array(vec![outcome]),
+                    );
+                }
+            } else {
+                mocks.insert(reference.clone(), Value::Array(list));
+            }
+        }
+    }
+    let mut sub_requests = Map::new();
+    for (reference, task) in subs {
+        if depth < 8
+            && let Some(child) = sub_workflow_of(library, &task)
+        {
+            sub_requests.insert(
+                reference,
+                test_request(library, &child, case, &Value::Object(Map::new()), depth + 1),
+            );
+        }
+    }
+    json!({
+        "name": def.get("name"),
+        "version": def.get("version").and_then(Value::as_i64).unwrap_or(1),
+        "input": input,
+        "taskRefToMockOutput": mocks,
+        "subWorkflowTestRequest": sub_requests,
     })
+}
+
+/// Whether `reference` names a task of a sub-workflow of `def` (not of `def` itself).
+fn in_any_sub(library: &Library, def: &Value, reference: &str) -> bool {
+    let mut all = BTreeSet::new();
+    collect_references(library, def, &mut all, 0);
+    let mut own = BTreeSet::new();
+    collect_references(&Library::default(), def, &mut own, 8);
+    all.contains(reference) && !own.contains(reference)
+}
+
+/// The server's execution in the simulator's terms.
+fn execution_from_server(workflow: &Value) -> Execution {
+    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    Execution {
+        status: text(workflow, "status").unwrap_or_default(),
+        output: workflow.get("output").cloned().unwrap_or_else(|| json!({})),
+        reason_for_incompletion: text(workflow, "reasonForIncompletion"),
+        variables: workflow
+            .get("variables")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        tasks: workflow
+            .get("tasks")
+            .and_then(Value::as_array)
+            .map(|tasks| {
+                tasks
+                    .iter()
+                    .map(|task| conductor_simulate::TaskRun {
+                        reference: text(task, "referenceTaskName").unwrap_or_default(),
+                        task_type: text(task, "taskType").unwrap_or_default(),
+                        status: text(task, "status").unwrap_or_default(),
+                        input: task.get("inputData").cloned().unwrap_or_else(|| json!({})),
+                        output: task.get("outputData").cloned().unwrap_or_else(|| json!({})),
+                        reason: text(task, "reasonForIncompletion"),
+                        retry_count: task.get("retryCount").and_then(Value::as_u64).unwrap_or(0)
+                            as u32,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        reached: BTreeMap::new(),
+    }
 }
 
 /// Equal as JSON values, numbers compared by value (`90` and `90.0`).

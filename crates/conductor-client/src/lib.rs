@@ -422,6 +422,15 @@ impl Client {
         self.request_json(Method::GET, url, None, Idempotence::Idempotent)
     }
 
+    /// `POST /api/workflow/test` with a `WorkflowTestRequest` (name, version, input,
+    /// `taskRefToMockOutput`, `subWorkflowTestRequest`): the server runs the workflow with the
+    /// mocked outcomes and answers the execution as it stands. Not retried (it starts an
+    /// execution).
+    pub fn test_workflow(&self, request: &Value) -> Result<Value, ClientError> {
+        let url = self.url(&["workflow", "test"], &[])?;
+        self.request_json(Method::POST, url, Some(request), Idempotence::Once)
+    }
+
     /// `POST /api/workflow/{name}?version=N` with `input` as the body: starts an execution and
     /// returns its id. Not retried.
     pub fn start_workflow(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::jq::run_jq;
-use crate::resolve::resolve_value;
+use crate::resolve::{Roots, resolve_value};
 use crate::script::Engine;
 use crate::values::{java_string, truthy};
 use crate::{Case, Execution, Library, MockStatus, Reached, SimError, TaskRun};
@@ -29,8 +29,18 @@ const TEMPLATE_TYPES: &[&str] = &[
     "DYNAMIC",
 ];
 
-/// Runs `case` against `library`.
+/// Runs `case` against `library`, with a JavaScript engine of its own.
 pub fn simulate(library: &Library, case: &Case) -> Result<Execution, SimError> {
+    simulate_with(&Engine::new()?, library, case)
+}
+
+/// Runs `case` against `library` with `engine`, which many cases can share (starting an
+/// engine costs more than most cases).
+pub fn simulate_with(
+    engine: &Engine,
+    library: &Library,
+    case: &Case,
+) -> Result<Execution, SimError> {
     let def = library
         .workflow(&case.workflow, case.version)
         .ok_or_else(|| SimError::UnknownWorkflow {
@@ -41,7 +51,7 @@ pub fn simulate(library: &Library, case: &Case) -> Result<Execution, SimError> {
         library,
         case,
         used: BTreeMap::new(),
-        engine: Engine::new()?,
+        engine,
         reached: BTreeMap::new(),
         next_id: 0,
     };
@@ -55,7 +65,7 @@ struct Shared<'a> {
     library: &'a Library,
     case: &'a Case,
     used: BTreeMap<String, usize>,
-    engine: Engine,
+    engine: &'a Engine,
     reached: BTreeMap<String, Reached>,
     next_id: u64,
 }
@@ -177,6 +187,28 @@ fn run_workflow(
     })
 }
 
+/// The roots of one resolution.
+struct Document<'r> {
+    workflow: Value,
+    refs: &'r Map<String, Value>,
+}
+
+impl Roots for Document<'_> {
+    fn root(&self, name: &str) -> Option<&Value> {
+        if name == "workflow" {
+            Some(&self.workflow)
+        } else {
+            self.refs.get(name)
+        }
+    }
+
+    fn all(&self) -> Map<String, Value> {
+        let mut all = self.refs.clone();
+        all.insert("workflow".to_owned(), self.workflow.clone());
+        all
+    }
+}
+
 fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }
@@ -199,12 +231,11 @@ impl Run<'_, '_> {
         self.shared.reached.entry(self.name.clone()).or_default()
     }
 
-    /// The document `${...}` is read against: `workflow` and one root per task reference.
-    fn document(&self, status: &str, reason: Option<&str>) -> Map<String, Value> {
-        let mut document = self.refs.clone();
-        document.insert(
-            "workflow".to_owned(),
-            json!({
+    /// The document `${...}` is read against: `workflow` and one root per task reference
+    /// (borrowed: nothing is copied but the `workflow` root).
+    fn document(&self, status: &str, reason: Option<&str>) -> Document<'_> {
+        Document {
+            workflow: json!({
                 "input": self.input,
                 "output": {},
                 "status": status,
@@ -217,8 +248,8 @@ impl Run<'_, '_> {
                 "schemaVersion": 2,
                 "variables": self.variables,
             }),
-        );
-        document
+            refs: &self.refs,
+        }
     }
 
     fn full_reference(&self, base: &str) -> String {
@@ -615,7 +646,14 @@ impl Run<'_, '_> {
             .entry(base.to_owned())
             .or_default()
             .insert(taken);
-        self.complete(task, kind, base, input, json!({"evaluationResult": [case]}));
+        // As 3.32.1 answers: a DECISION says `caseOutput`, a SWITCH `evaluationResult` and
+        // the case it selected.
+        let output = if kind == "DECISION" {
+            json!({"caseOutput": [case]})
+        } else {
+            json!({"evaluationResult": [case.clone()], "selectedCase": case})
+        };
+        self.complete(task, kind, base, input, output);
         let branch = branch
             .map(Vec::as_slice)
             .unwrap_or(list(task, "defaultCase"));
@@ -698,7 +736,12 @@ impl Run<'_, '_> {
             if let Some(keep) = keep_last
                 && iteration > keep
             {
-                output.remove(&(iteration - keep).to_string());
+                // The server drops the old iteration from the output and its tasks from the
+                // execution (seen on 3.32.1).
+                let old = iteration - keep;
+                output.remove(&old.to_string());
+                let suffix = format!("__{old}");
+                self.tasks.retain(|run| !run.reference.ends_with(&suffix));
             }
             self.update(index, "IN_PROGRESS", Value::Object(output.clone()));
             if let Flow::Stop(end) = flow {
@@ -825,17 +868,8 @@ impl Run<'_, '_> {
             join_on = std::mem::take(&mut self.dynamic_refs);
         }
         let output = if kind == "EXCLUSIVE_JOIN" {
-            // The output of the joined task that ran, the last one when several did.
-            self.tasks
-                .iter()
-                .rev()
-                .find(|run| {
-                    join_on
-                        .iter()
-                        .any(|on| on == base_reference(&run.reference))
-                })
-                .map(|run| run.output.clone())
-                .unwrap_or_else(|| json!({}))
+            // Seen on 3.32.1: an EXCLUSIVE_JOIN completes with an empty output.
+            json!({})
         } else {
             let mut joined = Map::new();
             for reference in &join_on {

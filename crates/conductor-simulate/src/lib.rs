@@ -39,7 +39,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-pub use engine::simulate;
+pub use engine::{simulate, simulate_with};
+pub use script::Engine;
 
 /// The definitions a simulation can use: workflows (for sub-workflows) and task definitions
 /// (for retries, optional input templates).

@@ -16,8 +16,26 @@ use serde_json::{Map, Value};
 use crate::SimError;
 use crate::values::java_string;
 
+/// The roots a path starts from: `workflow` and one per task reference.
+pub trait Roots {
+    /// The root named `name`.
+    fn root(&self, name: &str) -> Option<&Value>;
+    /// Every root, for a path that starts at `$` itself.
+    fn all(&self) -> Map<String, Value>;
+}
+
+impl Roots for Map<String, Value> {
+    fn root(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+
+    fn all(&self) -> Map<String, Value> {
+        self.clone()
+    }
+}
+
 /// Resolves every string inside `value` (objects and lists are walked) against `document`.
-pub fn resolve_value(value: &Value, document: &Map<String, Value>) -> Result<Value, SimError> {
+pub fn resolve_value(value: &Value, document: &dyn Roots) -> Result<Value, SimError> {
     Ok(match value {
         Value::String(text) => resolve_string(text, document)?,
         Value::Array(items) => Value::Array(
@@ -38,7 +56,7 @@ pub fn resolve_value(value: &Value, document: &Map<String, Value>) -> Result<Val
 }
 
 /// Resolves one string.
-pub fn resolve_string(text: &str, document: &Map<String, Value>) -> Result<Value, SimError> {
+pub fn resolve_string(text: &str, document: &dyn Roots) -> Result<Value, SimError> {
     let found = expressions_in(text);
     if found.expressions.is_empty() {
         return Ok(Value::String(unescape(text)));
@@ -66,7 +84,7 @@ fn unescape(text: &str) -> String {
 fn evaluate(
     text: &str,
     expression: &conductor_check::expr::Expression<'_>,
-    document: &Map<String, Value>,
+    document: &dyn Roots,
 ) -> Result<Value, SimError> {
     if !expression.nested.is_empty() {
         // The inner expressions first, as text, then the path they made.
@@ -89,16 +107,27 @@ fn evaluate(
 }
 
 /// Evaluates a parsed path against the document of roots (`workflow`, task references).
-pub fn evaluate_path(
-    text: &str,
-    path: &Path<'_>,
-    document: &Map<String, Value>,
-) -> Result<Value, SimError> {
-    let root = Value::Object(document.clone());
-    let mut current: Vec<Value> = vec![root];
+pub fn evaluate_path(text: &str, path: &Path<'_>, document: &dyn Roots) -> Result<Value, SimError> {
+    // The first name picks a root without copying the others.
+    let (mut current, rest): (Vec<Value>, &[conductor_check::expr::Segment<'_>]) =
+        match path.segments.split_first() {
+            Some((first, rest)) if matches!(&first.kind, SegmentKind::Name(_)) => {
+                let SegmentKind::Name(name) = &first.kind else {
+                    unreachable!("matched above")
+                };
+                (
+                    vec![document.root(name).cloned().unwrap_or(Value::Null)],
+                    rest,
+                )
+            }
+            _ => (
+                vec![Value::Object(document.all())],
+                path.segments.as_slice(),
+            ),
+        };
     let mut definite = true;
     let mut deep = false;
-    for segment in &path.segments {
+    for segment in rest {
         let written = &text[segment.range.clone()];
         let mut next = Vec::new();
         let candidates: Vec<Value> = if deep {
