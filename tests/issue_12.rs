@@ -66,3 +66,48 @@ tasks:
         run.stdout
     );
 }
+
+/// `.json` files are read by a JSON parser: a surrogate pair (how JSON writes an emoji) is
+/// one character; an alias, YAML that is not JSON, and a syntax error are CA808 at their
+/// line:column, and nothing is written.
+#[test]
+fn issue_12_import_reads_json_as_json() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "in/emoji.json",
+        r#"{"name": "emoji_flow", "ownerEmail": "a@example.com", "schemaVersion": 2,
+ "tasks": [{"name": "say", "taskReferenceName": "say", "type": "INLINE",
+   "inputParameters": {"evaluatorType": "graaljs", "expression": "'\ud83d\udd39 ' + $.x", "x": 1}}]}"#,
+    );
+    let run = sandbox.run(&["import", "in", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let yaml =
+        std::fs::read_to_string(sandbox.path().join("out/emoji_flow.yaml")).expect("written");
+    assert!(yaml.contains("expression: '''🔹 '' + $.x'"), "{yaml}");
+
+    let broken = [
+        (
+            "alias.json",
+            r#"{"name": "x", "ownerEmail": &a "a@example.com", "description": *a}"#,
+            "1:29",
+        ),
+        ("yaml.json", "name: x\nownerEmail: a@example.com\n", "1:1"),
+        (
+            "comma.json",
+            "{\"name\": \"x\",\n \"ownerEmail\": \"a@example.com\",}",
+            "2:32",
+        ),
+    ];
+    for (name, text, at) in broken {
+        let sandbox = Sandbox::new();
+        sandbox.write(name, text);
+        let run = sandbox.run(&["import", "--format", "json", name, "--out", "out"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert_eq!(
+            codes_at(&found(&run.json())),
+            vec![("CA808".to_owned(), at.to_owned())],
+            "{name}"
+        );
+        assert!(!sandbox.path().join("out").exists(), "{name}");
+    }
+}

@@ -818,6 +818,13 @@ catalogue! {
         severity: Warning,
         summary: "a sub-workflow's stored name or version differs from its inline definition's",
     },
+    JsonSyntaxError => {
+        code: "CA808",
+        name: "json-syntax-error",
+        stage: Import,
+        severity: Error,
+        summary: "a file given to import is not valid JSON",
+    },
     FieldNotStoredByServer => {
         code: "CA901",
         name: "field-not-stored-by-server",

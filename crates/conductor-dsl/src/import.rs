@@ -22,6 +22,7 @@ use conductor_model::{
     INVENTORY_PREFIX, OWNERSHIP_STAMP_KEY, TaskDef, WorkflowDef, WorkflowDefinitionRef,
     WorkflowTask, task_type,
 };
+use conductor_source::json::JsonProblemKind;
 use conductor_source::yaml::{escape_segment, to_yaml};
 use conductor_source::{FileId, SourceFile, SourceMap};
 use serde_json::Value;
@@ -685,21 +686,50 @@ fn group_into_files(
         .collect()
 }
 
-/// A JSON file as import sources: its span tree and values (JSON is YAML). Syntax problems are
-/// diagnostics.
+/// A JSON file as import sources: its value and span tree, read by a JSON parser (a YAML
+/// parser refuses surrogate pairs and accepts aliases, comments and plain words, none of which
+/// the server's parser does). A syntax error (CA808) leaves the file without a document; a
+/// duplicate key (CA102), nesting too deep (CA105) and a number out of range (CA106) are
+/// reported as for YAML.
 pub fn read_json(
     file: FileId,
     source: &SourceFile,
 ) -> (Vec<(Value, DocumentSpans)>, Vec<Diagnostic>) {
-    let (documents, diagnostics) = crate::load::load_file(file, source);
-    let documents = documents
+    let parsed = conductor_source::json::parse_json(source.text());
+    let diagnostics = parsed
+        .problems
+        .iter()
+        .map(|problem| {
+            let code = match problem.kind {
+                JsonProblemKind::DuplicateKey { .. } => Code::DuplicateKey,
+                JsonProblemKind::TooDeep => Code::YamlResourceLimit,
+                JsonProblemKind::IntegerOutOfRange { .. }
+                | JsonProblemKind::NotRepresentable { .. } => Code::UnrepresentableNumber,
+                _ => Code::JsonSyntaxError,
+            };
+            let mut diagnostic = Diagnostic::new(code, problem.kind.message()).with_primary(
+                file,
+                problem.span.clone(),
+                problem.kind.label(),
+            );
+            if let Some((span, label)) = &problem.related {
+                diagnostic = diagnostic.with_secondary(file, span.clone(), *label);
+            }
+            if let Some(help) = problem.kind.help() {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diagnostic
+        })
+        .collect();
+    let documents = parsed
+        .document
         .into_iter()
         .map(|document| {
             let spans = DocumentSpans {
-                root: document.yaml.root,
-                span: document.yaml.span,
+                root: document.root,
+                span: document.span,
             };
-            (document.yaml.value, spans)
+            (document.value, spans)
         })
         .collect();
     (documents, diagnostics)
