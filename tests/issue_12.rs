@@ -111,3 +111,25 @@ fn issue_12_import_reads_json_as_json() {
         assert!(!sandbox.path().join("out").exists(), "{name}");
     }
 }
+
+/// The server stores an embedded `taskDefinition` as given, without validating it: one without
+/// `name` is imported (the DSL names it after its task, as the server's mappers do), not
+/// refused with CA804.
+#[test]
+fn issue_12_import_accepts_an_embedded_task_definition_without_name() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "in/embedded.json",
+        r#"{"name": "with_embedded", "ownerEmail": "a@example.com", "schemaVersion": 2,
+ "tasks": [{"name": "work", "taskReferenceName": "work", "type": "SIMPLE",
+   "taskDefinition": {"retryCount": 2, "timeoutSeconds": 60, "responseTimeoutSeconds": 30}}]}"#,
+    );
+    let run = sandbox.run(&["import", "in", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let yaml =
+        std::fs::read_to_string(sandbox.path().join("out/with_embedded.yaml")).expect("written");
+    assert!(yaml.contains("taskDefinition:"), "{yaml}");
+    assert!(!yaml.contains("name:"), "{yaml}");
+    let check = sandbox.run(&["check", "--format", "json", "out"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+}
