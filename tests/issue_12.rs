@@ -133,3 +133,58 @@ fn issue_12_import_accepts_an_embedded_task_definition_without_name() {
     let check = sandbox.run(&["check", "--format", "json", "out"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
+
+/// `connectionTimeOut: 5s` ends up in a millisecond field and `FETCH` is not an HTTP method:
+/// both fail the task at run time, so both are errors (CA324), in the concise and the generic
+/// form; an expression is not judged.
+#[test]
+fn issue_12_http_method_and_timeouts_are_checked() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "http.yaml",
+        "\
+workflow: notify
+ownerEmail: team@example.com
+inputs: [method]
+tasks:
+  - ref: concise
+    http:
+      uri: https://example.com/hook
+      method: FETCH
+      connectionTimeOut: 5s
+      readTimeOut: 3000
+  - ref: generic
+    type: HTTP
+    input:
+      http_request:
+        uri: https://example.com/hook
+        method: post
+        readTimeOut: \"2 seconds\"
+  - ref: dynamic
+    http:
+      uri: https://example.com/hook
+      method: ${workflow.input.method}
+      connectionTimeOut: \"1000\"
+",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "http.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        codes_at(&found(&run.json())),
+        vec![
+            ("CA324".to_owned(), "16:17".to_owned()),
+            ("CA324".to_owned(), "17:22".to_owned()),
+            ("CA324".to_owned(), "8:15".to_owned()),
+            ("CA324".to_owned(), "9:26".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let human = sandbox.run(&["check", "http.yaml"]);
+    assert!(
+        human.stderr.contains("did you mean `POST`?"),
+        "{}",
+        human.stderr
+    );
+    assert!(human.stderr.contains("write `5000`"), "{}", human.stderr);
+}

@@ -624,6 +624,13 @@ catalogue! {
         severity: Error,
         summary: "a task definition's response timeout is under one second",
     },
+    InvalidHttpRequest => {
+        code: "CA324",
+        name: "invalid-http-request",
+        stage: Lower,
+        severity: Error,
+        summary: "an HTTP task's method or timeout is not one the server can use",
+    },
     // CA4xx: expression. `${...}` expressions.
     UnknownTaskReference => {
         code: "CA401",
