@@ -2,11 +2,15 @@
 //! them and check them. Every problem in the input is a diagnostic; only the environment
 //! (an unreadable directory) is an error.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, ServerInventory, check_project};
-use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
+use conductor_diagnostics::{
+    Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
+    sort_diagnostics, suppress,
+};
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::parse_file;
 use conductor_dsl::validate::prepare_validator;
@@ -147,10 +151,38 @@ fn read_parse_lower_check(
     // goes on (the process may end first, which is as good). Should the system refuse a
     // thread, the documents are freed here.
     let _ = std::thread::Builder::new().spawn(move || drop(documents));
+    // Files where a YAML or schema error kept later checks from running on everything: an
+    // allow comment there may be unused only because its diagnostic was never computed.
+    let incomplete: BTreeSet<usize> = diagnostics
+        .iter()
+        .filter(|diagnostic| {
+            diagnostic.severity() == Severity::Error
+                && matches!(diagnostic.code().info().stage, Stage::Load | Stage::Schema)
+        })
+        .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
+        .collect();
+    let checked_files: BTreeSet<usize> = ids.iter().map(|id| id.index()).collect();
     let Suppressed {
         kept: mut diagnostics,
-        suppressed,
+        mut suppressed,
+        comments,
     } = suppress(diagnostics, &sources, allowed);
+    // Unused allow comments are judged only where the run computed every diagnostic their
+    // codes name: not with a server's inventory (plan resolves references there), and not
+    // for server-version codes without a target version.
+    let judge_unused = |file: FileId, code: Code| {
+        server.is_none()
+            && checked_files.contains(&file.index())
+            && !incomplete.contains(&file.index())
+            && (target.is_some() || reported_without_target(code))
+    };
+    for problem in allow_comment_problems(&comments, judge_unused) {
+        if allowed.contains(&problem.code()) {
+            suppressed += 1;
+        } else {
+            diagnostics.push(problem);
+        }
+    }
     sort_diagnostics(&mut diagnostics);
     Ok(Checked {
         sources,

@@ -188,3 +188,87 @@ tasks:
     );
     assert!(human.stderr.contains("write `5000`"), "{}", human.stderr);
 }
+
+/// An unterminated `${` is always a mistake (the server keeps it as literal text): an error.
+#[test]
+fn issue_12_unterminated_expression_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "flow.yaml",
+        "\
+workflow: unterminated
+ownerEmail: team@example.com
+inputs: [x]
+tasks:
+  - ref: say
+    inline:
+      expression: $.v
+    input:
+      v: \"id ${workflow.input.x\"
+",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "flow.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["diagnostics"][0]["code"], "CA411", "{}", run.stdout);
+    assert_eq!(
+        report["diagnostics"][0]["severity"], "error",
+        "{}",
+        run.stdout
+    );
+}
+
+/// An allow comment naming no code is reported where the name is written (with a
+/// did-you-mean), and one that suppresses nothing is reported as unused; a used one is not.
+#[test]
+fn issue_12_allow_comments_naming_no_code_or_suppressing_nothing_are_reported() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "flow.yaml",
+        "\
+workflow: suppressions
+ownerEmail: team@example.com
+tasks:
+  - ref: first
+    inline:
+      expression: $.v
+    input:
+      # conductor-apply: allow CA405
+      v: ${second.output.result}
+      # conductor-apply: allow CA999, reference-into-brnch
+      w: 1
+      # conductor-apply: allow CA406
+      x: 2
+  - ref: second
+    inline:
+      expression: \"1\"
+",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "flow.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        codes_at(&found(&run.json())),
+        vec![
+            ("CA108".to_owned(), "10:32".to_owned()),
+            ("CA108".to_owned(), "10:39".to_owned()),
+            ("CA109".to_owned(), "12:32".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let human = sandbox.run(&["check", "flow.yaml"]);
+    assert!(
+        human
+            .stderr
+            .contains("did you mean `reference-into-branch`?"),
+        "{}",
+        human.stderr
+    );
+    // The project's list can accept them like any other code.
+    sandbox.write(
+        "conductor-apply.yaml",
+        "allow: [unknown-allowed-code, unused-allow-comment]\n",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "flow.yaml"]);
+    assert_eq!(codes_at(&found(&run.json())), vec![], "{}", run.stdout);
+}

@@ -391,6 +391,20 @@ catalogue! {
         severity: Error,
         summary: "the file is not valid UTF-8",
     },
+    UnknownAllowedCode => {
+        code: "CA108",
+        name: "unknown-allowed-code",
+        stage: Load,
+        severity: Warning,
+        summary: "an allow comment names no diagnostic code",
+    },
+    UnusedAllowComment => {
+        code: "CA109",
+        name: "unused-allow-comment",
+        stage: Load,
+        severity: Warning,
+        summary: "an allow comment names a code that nothing reports on the next line",
+    },
     // CA2xx: schema. Reported by validating a document against the DSL's JSON Schema.
     UnknownKey => {
         code: "CA201",
@@ -706,7 +720,7 @@ catalogue! {
         code: "CA411",
         name: "unterminated-expression",
         stage: Expression,
-        severity: Warning,
+        severity: Error,
         summary: "a `${` has no closing `}`",
     },
     UnresolvedTaskId => {

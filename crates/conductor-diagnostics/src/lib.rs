@@ -68,4 +68,7 @@ pub use suggest::{
     AVAILABLE_LIMIT, SIMILARITY_THRESHOLD, format_available, format_available_with_limit, suggest,
 };
 pub use summary::{Summary, summary_line};
-pub use suppress::{ALLOW_MARKER, Suppressed, allow_comment_codes, suppress};
+pub use suppress::{
+    ALLOW_MARKER, AllowComment, AllowedName, Suppressed, allow_comment_codes,
+    allow_comment_problems, reported_without_target, suppress,
+};
