@@ -11,8 +11,8 @@ use conductor_diagnostics::{
     Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
     sort_diagnostics, suppress,
 };
-use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
-use conductor_dsl::parse::parse_file;
+use conductor_dsl::lower::{Compiled, lower_document};
+use conductor_dsl::parse::{ParseOptions, ParsedFile, parse_file_with};
 use conductor_dsl::validate::prepare_validator;
 use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
@@ -31,6 +31,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many definition files were checked.
     pub files_checked: usize,
+    /// How many documents are definitions (valid or not).
+    pub definitions: usize,
     /// How many diagnostics allow comments or the project's `allow` list suppressed.
     pub suppressed: usize,
 }
@@ -104,13 +106,43 @@ pub fn check_files(
     target: Option<ServerVersion>,
     server: Option<&ServerInventory>,
 ) -> Result<Checked, StageError> {
+    let options = CheckOptions {
+        allowed,
+        target,
+        server,
+        ..CheckOptions::default()
+    };
+    check_files_with(files, sources, diagnostics, &options)
+}
+
+/// What [`check_files_with`] checks against and how.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    /// Codes the project allows everywhere.
+    pub allowed: &'a [Code],
+    /// The server version whose rules run too (CA9xx).
+    pub target: Option<ServerVersion>,
+    /// What a server has, so that references resolving there are not reported as missing.
+    pub server: Option<&'a ServerInventory>,
+    /// Skip the YAML documents that are obviously not DSL (no `workflow:` or `task:` key),
+    /// counting them, rather than report them: for files found by the default globs.
+    pub skip_foreign: bool,
+}
+
+/// Like [`check_files`], with every option.
+pub fn check_files_with(
+    files: &[PathBuf],
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    options: &CheckOptions<'_>,
+) -> Result<Checked, StageError> {
     std::thread::scope(|scope| {
         if !files.is_empty() {
             // Building the schema validator takes about as long as reading the files: do it
             // meanwhile, rather than in the first parsing thread while the others wait for it.
             scope.spawn(prepare_validator);
         }
-        read_parse_lower_check(files, sources, diagnostics, allowed, target, server)
+        read_parse_lower_check(files, sources, diagnostics, options)
     })
 }
 
@@ -118,10 +150,14 @@ fn read_parse_lower_check(
     files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
-    allowed: &[Code],
-    target: Option<ServerVersion>,
-    server: Option<&ServerInventory>,
+    options: &CheckOptions<'_>,
 ) -> Result<Checked, StageError> {
+    let CheckOptions {
+        allowed,
+        target,
+        server,
+        skip_foreign,
+    } = *options;
     let mut ids = Vec::with_capacity(files.len());
     for path in files {
         let (file, problem) = read_file(path)?;
@@ -131,11 +167,13 @@ fn read_parse_lower_check(
         }
         ids.push(id);
     }
-    let parsed = parse_in_parallel(&sources, &ids);
+    let parsed = parse_in_parallel(&sources, &ids, ParseOptions { skip_foreign });
     let mut documents = Vec::new();
-    for (file_documents, file_diagnostics) in parsed {
-        documents.extend(file_documents);
-        diagnostics.extend(file_diagnostics);
+    let mut definitions = 0;
+    for file in parsed {
+        documents.extend(file.documents);
+        diagnostics.extend(file.diagnostics);
+        definitions += file.definitions;
     }
     let mut compiled = Compiled::default();
     for document in &documents {
@@ -189,12 +227,10 @@ fn read_parse_lower_check(
         compiled,
         diagnostics,
         files_checked: ids.len(),
+        definitions,
         suppressed,
     })
 }
-
-/// The documents and diagnostics of one file.
-type FileResult = (Vec<ParsedDocument>, Vec<Diagnostic>);
 
 type Problem = Box<dyn FnOnce(FileId) -> Diagnostic>;
 
@@ -229,7 +265,8 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
 fn parse_in_parallel(
     sources: &SourceMap,
     ids: &[FileId],
-) -> Vec<(Vec<ParsedDocument>, Vec<Diagnostic>)> {
+    options: ParseOptions,
+) -> Vec<ParsedFile> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -237,11 +274,11 @@ fn parse_in_parallel(
     if workers <= 1 {
         return ids
             .iter()
-            .map(|&id| parse_file(id, sources.get(id)))
+            .map(|&id| parse_file_with(id, sources.get(id), options))
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, ParsedFile)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -249,7 +286,7 @@ fn parse_in_parallel(
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&id) = ids.get(idx) else { break };
-                        local.push((idx, parse_file(id, sources.get(id))));
+                        local.push((idx, parse_file_with(id, sources.get(id), options)));
                     }
                     local
                 })

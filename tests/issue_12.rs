@@ -272,3 +272,23 @@ tasks:
     let run = sandbox.run(&["--format", "json", "check", "flow.yaml"]);
     assert_eq!(codes_at(&found(&run.json())), vec![], "{}", run.stdout);
 }
+
+/// `check` of a folder without definitions checks nothing: that is an error, not "no problems
+/// found in 0 files".
+#[test]
+fn issue_12_check_of_a_folder_without_definitions_fails() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.path().join("empty")).expect("directory");
+    let run = sandbox.run(&["check", "empty"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("no problems found"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: no workflow or task definition in `empty` (0 files read)"),
+        "{}",
+        run.stderr
+    );
+    let json = sandbox.run(&["--format", "json", "check", "empty"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    assert_eq!(json.json()["diagnostics"], serde_json::json!([]));
+}

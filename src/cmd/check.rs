@@ -7,7 +7,7 @@ use conductor_model::versions::ServerVersion;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::Output;
+use crate::output::{Format, Output, eprint_text};
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -51,6 +51,28 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
             server: None,
         })
     })?;
+    if checked.definitions == 0 && !checked.has_errors() {
+        // "no problems found in 0 files" would pass a CI gate that checks nothing: a mistyped
+        // path or `files:` glob. (A file whose YAML does not parse has errors enough.)
+        if !checked.diagnostics.is_empty() || output.format != Format::Human {
+            output.checked(&checked);
+        }
+        let place = if args.paths.is_empty() {
+            "the project's files".to_owned()
+        } else {
+            args.paths
+                .iter()
+                .map(|path| format!("`{}`", path.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        eprint_text(&format!(
+            "error: no workflow or task definition in {place} ({} file{} read): nothing was checked\n",
+            checked.files_checked,
+            if checked.files_checked == 1 { "" } else { "s" },
+        ));
+        return Ok(Exit::InputErrors);
+    }
     output.checked(&checked);
     Ok(if checked.has_errors() {
         Exit::InputErrors
