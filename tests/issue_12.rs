@@ -292,3 +292,41 @@ fn issue_12_check_of_a_folder_without_definitions_fails() {
     assert_eq!(json.code, 1, "{}", json.stderr);
     assert_eq!(json.json()["diagnostics"], serde_json::json!([]));
 }
+
+/// A folder that holds one definition twice: the first copy is written and the second is
+/// not, as the help line says, instead of nothing at all; two different definitions of one
+/// name still write nothing, since which one is meant is not known.
+#[test]
+fn issue_12_import_writes_one_of_two_identical_duplicates() {
+    let sandbox = Sandbox::new();
+    let task = r#"{"name": "charge_card", "ownerEmail": "payments@example.com", "retryCount": 5}"#;
+    sandbox.write("in/a.json", task);
+    sandbox.write(
+        "in/b.json",
+        r#"{"name": "charge_card", "ownerEmail": "payments@example.com", "retryCount": 5,
+            "createTime": 1700000000000, "updatedBy": "someone"}"#,
+    );
+    sandbox.write(
+        "in/c.json",
+        r#"{"name": "refund_card", "ownerEmail": "payments@example.com"}"#,
+    );
+    let run = sandbox.run(&["--format", "json", "import", "in", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["diagnostics"][0]["code"], "CA806", "{}", run.stdout);
+    assert_eq!(report["diagnostics"][0]["severity"], "warning", "{}", run.stdout);
+    let written =
+        std::fs::read_to_string(sandbox.path().join("out/task-definitions.yaml")).expect("written");
+    assert_eq!(written.matches("task: charge_card").count(), 1, "{written}");
+    assert!(written.contains("task: refund_card"), "{written}");
+
+    let sandbox = Sandbox::new();
+    sandbox.write("in/a.json", task);
+    sandbox.write(
+        "in/b.json",
+        r#"{"name": "charge_card", "ownerEmail": "payments@example.com", "retryCount": 9}"#,
+    );
+    let run = sandbox.run(&["import", "in", "--out", "out"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!sandbox.path().join("out").exists());
+}
