@@ -33,6 +33,8 @@ pub struct Checked {
     pub files_checked: usize,
     /// How many documents are definitions (valid or not).
     pub definitions: usize,
+    /// How many YAML documents were skipped as not DSL (see [`CheckOptions::skip_foreign`]).
+    pub skipped: usize,
     /// How many diagnostics allow comments or the project's `allow` list suppressed.
     pub suppressed: usize,
 }
@@ -94,28 +96,7 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
         .collect())
 }
 
-/// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
-/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a `target`
-/// server version, that version's rules run too (CA9xx); with what a `server` has, references
-/// that resolve there are not reported as missing.
-pub fn check_files(
-    files: &[PathBuf],
-    sources: SourceMap,
-    diagnostics: Vec<Diagnostic>,
-    allowed: &[Code],
-    target: Option<ServerVersion>,
-    server: Option<&ServerInventory>,
-) -> Result<Checked, StageError> {
-    let options = CheckOptions {
-        allowed,
-        target,
-        server,
-        ..CheckOptions::default()
-    };
-    check_files_with(files, sources, diagnostics, &options)
-}
-
-/// What [`check_files_with`] checks against and how.
+/// What [`check_files`] checks against and how.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CheckOptions<'a> {
     /// Codes the project allows everywhere.
@@ -127,10 +108,16 @@ pub struct CheckOptions<'a> {
     /// Skip the YAML documents that are obviously not DSL (no `workflow:` or `task:` key),
     /// counting them, rather than report them: for files found by the default globs.
     pub skip_foreign: bool,
+    /// Files named on the command line: never skipped, since the user said they are
+    /// definitions.
+    pub explicit: &'a [PathBuf],
 }
 
-/// Like [`check_files`], with every option.
-pub fn check_files_with(
+/// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
+/// `options.allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a
+/// target server version, that version's rules run too (CA9xx); with what a server has,
+/// references that resolve there are not reported as missing.
+pub fn check_files(
     files: &[PathBuf],
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
@@ -157,9 +144,12 @@ fn read_parse_lower_check(
         target,
         server,
         skip_foreign,
+        explicit,
     } = *options;
     let mut ids = Vec::with_capacity(files.len());
+    let mut strict = Vec::with_capacity(files.len());
     for path in files {
+        strict.push(!skip_foreign || explicit.contains(path));
         let (file, problem) = read_file(path)?;
         let id = sources.add(file);
         if let Some(problem) = problem {
@@ -167,13 +157,14 @@ fn read_parse_lower_check(
         }
         ids.push(id);
     }
-    let parsed = parse_in_parallel(&sources, &ids, ParseOptions { skip_foreign });
+    let parsed = parse_in_parallel(&sources, &ids, &strict);
     let mut documents = Vec::new();
-    let mut definitions = 0;
+    let (mut definitions, mut skipped) = (0, 0);
     for file in parsed {
         documents.extend(file.documents);
         diagnostics.extend(file.diagnostics);
         definitions += file.definitions;
+        skipped += file.skipped;
     }
     let mut compiled = Compiled::default();
     for document in &documents {
@@ -228,6 +219,7 @@ fn read_parse_lower_check(
         diagnostics,
         files_checked: ids.len(),
         definitions,
+        skipped,
         suppressed,
     })
 }
@@ -262,11 +254,12 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
 }
 
 /// Parses every file, spreading files over the machine's cores. Results are in file order.
-fn parse_in_parallel(
-    sources: &SourceMap,
-    ids: &[FileId],
-    options: ParseOptions,
-) -> Vec<ParsedFile> {
+/// `strict[i]` says whether file `i` is read as definitions whatever it holds; the others skip
+/// documents that are not DSL.
+fn parse_in_parallel(sources: &SourceMap, ids: &[FileId], strict: &[bool]) -> Vec<ParsedFile> {
+    let options = |idx: usize| ParseOptions {
+        skip_foreign: !strict.get(idx).copied().unwrap_or(true),
+    };
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -274,7 +267,8 @@ fn parse_in_parallel(
     if workers <= 1 {
         return ids
             .iter()
-            .map(|&id| parse_file_with(id, sources.get(id), options))
+            .enumerate()
+            .map(|(idx, &id)| parse_file_with(id, sources.get(id), options(idx)))
             .collect();
     }
     let next = AtomicUsize::new(0);
@@ -286,7 +280,7 @@ fn parse_in_parallel(
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&id) = ids.get(idx) else { break };
-                        local.push((idx, parse_file_with(id, sources.get(id), options)));
+                        local.push((idx, parse_file_with(id, sources.get(id), options(idx))));
                     }
                     local
                 })

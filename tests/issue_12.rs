@@ -314,7 +314,11 @@ fn issue_12_import_writes_one_of_two_identical_duplicates() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(report["diagnostics"][0]["code"], "CA806", "{}", run.stdout);
-    assert_eq!(report["diagnostics"][0]["severity"], "warning", "{}", run.stdout);
+    assert_eq!(
+        report["diagnostics"][0]["severity"], "warning",
+        "{}",
+        run.stdout
+    );
     let written =
         std::fs::read_to_string(sandbox.path().join("out/task-definitions.yaml")).expect("written");
     assert_eq!(written.matches("task: charge_card").count(), 1, "{written}");
@@ -329,4 +333,92 @@ fn issue_12_import_writes_one_of_two_identical_duplicates() {
     let run = sandbox.run(&["import", "in", "--out", "out"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!sandbox.path().join("out").exists());
+}
+
+/// The project file: an unknown key is reported at the key with a did-you-mean, a server
+/// without a scheme fails `check` (it would fail `plan`), and what is valid is still used.
+#[test]
+fn issue_12_project_file_errors_point_at_the_key_and_the_value() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "conductor-apply.yaml",
+        "file: [\"*.yaml\"]\nserver: localhost:8080\nenvironments:\n  prod: {server: \"https://x.example.com/api\"}\n",
+    );
+    sandbox.write(
+        "flow.yaml",
+        "workflow: hello\nownerEmail: team@example.com\ntasks:\n  - ref: a\n    noop: {}\n",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "--env", "prod"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        codes_at(&found(&run.json())),
+        vec![
+            ("CA201".to_owned(), "1:1".to_owned()),
+            ("CA205".to_owned(), "2:9".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let human = sandbox.run(&["check"]);
+    assert!(
+        human.stderr.contains("did you mean `files`?"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .contains("write the URL with its scheme: `http://localhost:8080`"),
+        "{}",
+        human.stderr
+    );
+    // An unknown environment is a usage error, before anything is checked.
+    sandbox.write("broken.yaml", "workflow: broken\ntasks: [\n");
+    let run = sandbox.run(&["check", "--env", "nope"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: unknown environment `nope`; the project file defines: `prod`\n"
+    );
+}
+
+/// Without a project file every YAML file of the tree is read: other tools' files
+/// (docker-compose, Kubernetes manifests) are skipped with a note, not reported; a definition
+/// whose kind key is misspelled still is.
+#[test]
+fn issue_12_yaml_that_is_not_dsl_is_skipped_without_a_project_file() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "docker-compose.yml",
+        "services:\n  conductor:\n    image: conductoross/conductor:3.21.14\n",
+    );
+    sandbox.write(
+        "deploy/k8s.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: conductor}\n---\napiVersion: apps/v1\nkind: Deployment\n",
+    );
+    sandbox.write(
+        "workflows/hello.yaml",
+        "workflow: hello\nownerEmail: team@example.com\ntasks:\n  - ref: a\n    noop: {}\n",
+    );
+    let run = sandbox.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: skipped 3 YAML documents with no `workflow:` or `task:` key"),
+        "{}",
+        run.stderr
+    );
+    sandbox.write(
+        "workflows/typo.yaml",
+        "workflw: typo\nownerEmail: team@example.com\ntasks: []\n",
+    );
+    let run = sandbox.run(&["--format", "json", "check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        found(&run.json())
+            .iter()
+            .all(|found| found.code.starts_with("CA2")),
+        "{}",
+        run.stdout
+    );
 }

@@ -8,6 +8,7 @@ use conductor_model::versions::ServerVersion;
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text};
+use crate::stages::Checked;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -66,6 +67,7 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        skipped_note(&checked, output);
         eprint_text(&format!(
             "error: no workflow or task definition in {place} ({} file{} read): nothing was checked\n",
             checked.files_checked,
@@ -74,9 +76,24 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
         return Ok(Exit::InputErrors);
     }
     output.checked(&checked);
+    skipped_note(&checked, output);
     Ok(if checked.has_errors() {
         Exit::InputErrors
     } else {
         Exit::Success
     })
+}
+
+/// Says how many YAML documents were not read as definitions, so that a definition whose
+/// kind key is missing is not skipped unnoticed.
+fn skipped_note(checked: &Checked, output: Output) {
+    if checked.skipped == 0 || output.format != Format::Human {
+        return;
+    }
+    eprint_text(&format!(
+        "note: skipped {} YAML document{} with no `workflow:` or `task:` key (other tools' files); \
+         list the definition files in `files:` of conductor-apply.yaml to check every one\n",
+        checked.skipped,
+        if checked.skipped == 1 { "" } else { "s" },
+    ));
 }

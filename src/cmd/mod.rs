@@ -19,7 +19,7 @@ use conductor_source::SourceMap;
 use crate::error::CliError;
 use crate::output::{Output, eprint_text};
 use crate::project::{Project, load_project};
-use crate::stages::{Checked, check_files, definition_files};
+use crate::stages::{CheckOptions, Checked, check_files, definition_files};
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
@@ -69,13 +69,15 @@ pub fn load_definitions(
     let files = definition_files(paths, &project)?;
     let allowed = project.allowed_codes();
     let target = target(&project)?;
-    let checked = check_files(
-        &files,
-        sources,
-        diagnostics,
-        &allowed,
-        target.version,
-        target.server.as_ref(),
-    )?;
+    let options = CheckOptions {
+        allowed: &allowed,
+        target: target.version,
+        server: target.server.as_ref(),
+        // Without `files:`, every YAML file of the tree is read: other tools' files
+        // (docker-compose, Kubernetes manifests, CI pipelines) are skipped, not reported.
+        skip_foreign: project.settings.files.is_none(),
+        explicit: paths,
+    };
+    let checked = check_files(&files, sources, diagnostics, &options)?;
     Ok((project, checked))
 }

@@ -68,16 +68,19 @@ pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions)
 
 /// Whether a document is meant as a definition: a mapping with a `workflow` or `task` key, or
 /// a key close to one (`workflw:` is a definition with a typo, reported as such; `services:`
-/// or `apiVersion:` is another tool's file). `tasks:` alone does not count: it is a key of
-/// the DSL's workflows, but also the top key of Taskfiles.
+/// or `apiVersion:` is another tool's file), or Conductor JSON written as YAML (`name:` and
+/// `tasks:`, reported with a hint to import it). `tasks:` alone does not count: it is also the
+/// top key of Taskfiles.
 pub fn looks_like_definition(value: &Value) -> bool {
     let Value::Object(map) = value else {
         return false;
     };
     const KINDS: [&str; 2] = ["workflow", "task"];
-    map.keys().any(|key| {
-        KINDS.contains(&key.as_str()) || (key != "tasks" && suggest(key, KINDS).is_some())
-    })
+    let conductor_json = map.contains_key("name") && map.contains_key("tasks");
+    conductor_json
+        || map.keys().any(|key| {
+            KINDS.contains(&key.as_str()) || (key != "tasks" && suggest(key, KINDS).is_some())
+        })
 }
 
 /// Reads a schema-valid document into the DSL types, keeping only its span tree. The third
