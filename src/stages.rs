@@ -111,6 +111,10 @@ pub struct CheckOptions<'a> {
     /// Files named on the command line: never skipped, since the user said they are
     /// definitions.
     pub explicit: &'a [PathBuf],
+    /// Only the first `n` files are reported (and counted); the others are read for what they
+    /// define, so that references into them resolve: a project's other files when `check` is
+    /// given some. `None`: every file is reported.
+    pub reported: Option<usize>,
 }
 
 /// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
@@ -145,6 +149,7 @@ fn read_parse_lower_check(
         server,
         skip_foreign,
         explicit,
+        reported,
     } = *options;
     let mut ids = Vec::with_capacity(files.len());
     let mut strict = Vec::with_capacity(files.len());
@@ -158,13 +163,16 @@ fn read_parse_lower_check(
         ids.push(id);
     }
     let parsed = parse_in_parallel(&sources, &ids, &strict);
+    let reported = reported.unwrap_or(ids.len()).min(ids.len());
     let mut documents = Vec::new();
     let (mut definitions, mut skipped) = (0, 0);
-    for file in parsed {
+    for (idx, file) in parsed.into_iter().enumerate() {
         documents.extend(file.documents);
         diagnostics.extend(file.diagnostics);
-        definitions += file.definitions;
-        skipped += file.skipped;
+        if idx < reported {
+            definitions += file.definitions;
+            skipped += file.skipped;
+        }
     }
     let mut compiled = Compiled::default();
     for document in &documents {
@@ -180,6 +188,21 @@ fn read_parse_lower_check(
     // goes on (the process may end first, which is as good). Should the system refuse a
     // thread, the documents are freed here.
     let _ = std::thread::Builder::new().spawn(move || drop(documents));
+    // The files read only for what they define are not reported on: what the run says of a
+    // reported file is exactly that file's part of a run over every file.
+    let context: BTreeSet<usize> = ids
+        .get(reported..)
+        .unwrap_or_default()
+        .iter()
+        .map(|id| id.index())
+        .collect();
+    if !context.is_empty() {
+        diagnostics.retain(|diagnostic| {
+            diagnostic
+                .primary()
+                .is_none_or(|label| !context.contains(&label.file.index()))
+        });
+    }
     // Files where a YAML or schema error kept later checks from running on everything: an
     // allow comment there may be unused only because its diagnostic was never computed.
     let incomplete: BTreeSet<usize> = diagnostics
@@ -190,7 +213,12 @@ fn read_parse_lower_check(
         })
         .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
         .collect();
-    let checked_files: BTreeSet<usize> = ids.iter().map(|id| id.index()).collect();
+    let checked_files: BTreeSet<usize> = ids
+        .get(..reported)
+        .unwrap_or_default()
+        .iter()
+        .map(|id| id.index())
+        .collect();
     let Suppressed {
         kept: mut diagnostics,
         mut suppressed,
@@ -217,7 +245,7 @@ fn read_parse_lower_check(
         sources,
         compiled,
         diagnostics,
-        files_checked: ids.len(),
+        files_checked: reported,
         definitions,
         skipped,
         suppressed,

@@ -422,3 +422,63 @@ fn issue_12_yaml_that_is_not_dsl_is_skipped_without_a_project_file() {
         run.stdout
     );
 }
+
+/// `check FILE`, as pre-commit and editors run it, resolves references against the whole
+/// project: its result for a file is that file's part of a project-wide run, and nothing of
+/// the other files is reported.
+#[test]
+fn issue_12_check_of_one_file_resolves_against_the_project() {
+    let sandbox = Sandbox::new();
+    sandbox.write("conductor-apply.yaml", "files: [\"workflows/*.yaml\"]\n");
+    sandbox.write(
+        "workflows/orders.yaml",
+        "\
+workflow: orders
+ownerEmail: team@example.com
+tasks:
+  - ref: charge
+    task: charge_card
+  - ref: ship
+    subWorkflow: {name: shipping, version: 1}
+  - ref: notify
+    task: notify_customer
+",
+    );
+    sandbox.write(
+        "workflows/shipping.yaml",
+        "\
+workflow: shipping
+version: 1
+ownerEmail: team@example.com
+tasks:
+  - ref: label
+    inline: {expression: \"1\"}
+    input:
+      v: ${nowhere.output.result}
+---
+task: charge_card
+ownerEmail: team@example.com
+",
+    );
+    let whole = sandbox.run(&["--format", "json", "check"]);
+    let of_orders: Vec<_> = whole.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|diagnostic| diagnostic["location"]["file"] == "workflows/orders.yaml")
+        .cloned()
+        .collect();
+    // Only `notify_customer` is missing from the project.
+    assert_eq!(of_orders.len(), 1, "{}", whole.stdout);
+    assert_eq!(of_orders[0]["code"], "CA601", "{}", whole.stdout);
+    let one = sandbox.run(&["--format", "json", "check", "workflows/orders.yaml"]);
+    assert_eq!(one.code, 0, "{}", one.stdout);
+    assert_eq!(
+        one.json()["diagnostics"],
+        serde_json::Value::Array(of_orders),
+        "{}",
+        one.stdout
+    );
+    let human = sandbox.run(&["check", "workflows/orders.yaml"]);
+    assert!(human.stderr.ends_with("warning: 1 warning in 1 file\n"), "{}", human.stderr);
+}

@@ -21,7 +21,8 @@ use crate::stages::Checked;
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched for *.yaml and *.yml files
     /// (honouring .gitignore). Default: the files of the project file, or the working
-    /// directory.
+    /// directory. The project's other files are read too, for what they define, and only the
+    /// given ones are reported.
     pub paths: Vec<PathBuf>,
     /// Check for this Conductor server version (`3.21.14`): what it would drop (CA901), refuse
     /// (CA904, CA905) or fail to run (CA902, CA903). Default: the project file's
@@ -41,17 +42,23 @@ fn parse_server_version(text: &str) -> Result<ServerVersion, String> {
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
-    let (_, checked) = super::load_definitions(&args.paths, |project| {
-        if let Some(name) = &args.environment {
-            super::remote::environment_exists(project, name)?;
-        }
-        Ok(super::CheckTarget {
-            version: args
-                .server_version
-                .or_else(|| project.server_version(args.environment.as_deref())),
-            server: None,
-        })
-    })?;
+    // Files given on the command line are checked against the whole project, so that a
+    // definition in a sibling file is not reported missing (pre-commit, editors).
+    let (_, checked) = super::load_definitions_with(
+        &args.paths,
+        |project| {
+            if let Some(name) = &args.environment {
+                super::remote::environment_exists(project, name)?;
+            }
+            Ok(super::CheckTarget {
+                version: args
+                    .server_version
+                    .or_else(|| project.server_version(args.environment.as_deref())),
+                server: None,
+            })
+        },
+        super::Context::Project,
+    )?;
     if checked.definitions == 0 && !checked.has_errors() {
         // "no problems found in 0 files" would pass a CI gate that checks nothing: a mistyped
         // path or `files:` glob. (A file whose YAML does not parse has errors enough.)

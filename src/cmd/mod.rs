@@ -10,6 +10,7 @@ pub mod plan;
 mod remote;
 pub mod schema;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use conductor_check::ServerInventory;
@@ -63,10 +64,43 @@ pub fn load_definitions(
     paths: &[PathBuf],
     target: impl FnOnce(&Project) -> Result<CheckTarget, CliError>,
 ) -> Result<(Project, Checked), CliError> {
+    load_definitions_with(paths, target, Context::PathsOnly)
+}
+
+/// What is read besides the paths given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Only the paths (`compile`, `docs` and `plan` of part of a project).
+    PathsOnly,
+    /// The project's files too, for what they define, reporting only on the paths: `check
+    /// FILE` (pre-commit, editors) then says of a file what a run over the project says.
+    Project,
+}
+
+/// Like [`load_definitions`], reading `context` besides the paths.
+pub fn load_definitions_with(
+    paths: &[PathBuf],
+    target: impl FnOnce(&Project) -> Result<CheckTarget, CliError>,
+    context: Context,
+) -> Result<(Project, Checked), CliError> {
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
-    let files = definition_files(paths, &project)?;
+    let mut files = definition_files(paths, &project)?;
+    let mut reported = None;
+    if context == Context::Project && !paths.is_empty() {
+        // The same file may be named relative to the working directory and found absolute
+        // below the project's root: compare where they lead.
+        let canonical =
+            |path: &PathBuf| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let given: BTreeSet<PathBuf> = files.iter().map(canonical).collect();
+        reported = Some(files.len());
+        let others: Vec<PathBuf> = definition_files(&[], &project)?
+            .into_iter()
+            .filter(|path| !given.contains(&canonical(path)))
+            .collect();
+        files.extend(others);
+    }
     let allowed = project.allowed_codes();
     let target = target(&project)?;
     let options = CheckOptions {
@@ -77,6 +111,7 @@ pub fn load_definitions(
         // (docker-compose, Kubernetes manifests, CI pipelines) are skipped, not reported.
         skip_foreign: project.settings.files.is_none(),
         explicit: paths,
+        reported,
     };
     let checked = check_files(&files, sources, diagnostics, &options)?;
     Ok((project, checked))
