@@ -72,8 +72,9 @@ pub fn load_definitions(
 pub enum Context {
     /// Only the paths (`compile`, `docs` and `plan` of part of a project).
     PathsOnly,
-    /// The project's files too, for what they define, reporting only on the paths: `check
-    /// FILE` (pre-commit, editors) then says of a file what a run over the project says.
+    /// The project's files too (when there is a project file), for what they define,
+    /// reporting only on the paths: `check FILE` (pre-commit, editors) then says of a file
+    /// what a run over the project says.
     Project,
 }
 
@@ -88,7 +89,9 @@ pub fn load_definitions_with(
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
     let mut files = definition_files(paths, &project)?;
     let mut reported = None;
-    if context == Context::Project && !paths.is_empty() {
+    // Without a project file there is no project to resolve against, only the working
+    // directory: the paths given are the whole run.
+    if context == Context::Project && !paths.is_empty() && project.file.is_some() {
         // The same file may be named relative to the working directory and found absolute
         // below the project's root: compare where they lead.
         let canonical =
