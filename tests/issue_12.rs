@@ -480,5 +480,9 @@ ownerEmail: team@example.com
         one.stdout
     );
     let human = sandbox.run(&["check", "workflows/orders.yaml"]);
-    assert!(human.stderr.ends_with("warning: 1 warning in 1 file\n"), "{}", human.stderr);
+    assert!(
+        human.stderr.ends_with("warning: 1 warning in 1 file\n"),
+        "{}",
+        human.stderr
+    );
 }
