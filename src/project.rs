@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_dsl::locate::DocumentSpans;
+use conductor_dsl::validate::validate_with_schema;
 use conductor_model::versions::ServerVersion;
-use conductor_source::yaml::parse_yaml;
+use conductor_source::yaml::{parse_yaml, push_segment};
 use conductor_source::{FileId, SourceFile, SourceMap, read_source};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -198,87 +200,184 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
     if document.value.is_null() {
         return (ProjectSettings::default(), diagnostics);
     }
-    let span = document.span.clone();
-    let root = document.root;
-    match serde_json::from_value::<ProjectSettings>(document.value) {
-        Ok(settings) => {
-            // The span of the value at a pointer, or the start of the file.
-            let value_span = |pointer: &str| {
-                root.lookup(pointer)
-                    .map(|found| found.node.span.clone())
-                    .unwrap_or(span.start..span.start)
-            };
-            let mut versions = vec![("/serverVersion".to_owned(), settings.server_version.clone())];
-            for (name, environment) in settings.environments.iter().flatten() {
-                versions.push((
-                    format!("/environments/{name}/serverVersion"),
-                    environment.server_version.clone(),
-                ));
-            }
-            for (pointer, version) in versions {
-                let Some(version) = version else { continue };
-                if ServerVersion::parse(&version).is_some() {
-                    continue;
-                }
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::ValueNotAllowed,
-                        format!("`{version}` is not a server version"),
-                    )
-                    .with_primary(file, value_span(&pointer), "not a version")
-                    .with_help("write the version as the server reports it, such as `3.21.14`"),
-                );
-            }
-            if let Some(id) = &settings.project {
-                let valid = id.len() <= 100
-                    && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-                if !valid {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::ValueNotAllowed,
-                            format!("`{id}` is not a project id"),
-                        )
-                        .with_primary(file, value_span("/project"), "not an id")
-                        .with_help(
-                            "use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
-                        ),
-                    );
-                }
-            }
-            for (idx, entry) in settings.allow.iter().flatten().enumerate() {
-                if Code::lookup(entry).is_some() {
-                    continue;
-                }
-                let entry_span = value_span(&format!("/allow/{idx}"));
-                let names = Code::infos().map(|info| info.name);
-                let mut diagnostic = Diagnostic::new(
-                    Code::ValueNotAllowed,
-                    format!("`{entry}` is not a diagnostic code"),
-                )
-                .with_primary(file, entry_span, "no such code");
-                diagnostic = diagnostic.with_suggestion_or_help(
-                    suggest(entry, names),
-                    "`conductor-apply explain --list` lists every code",
-                );
-                diagnostics.push(diagnostic);
-            }
-            (settings, diagnostics)
-        }
+    let spans = DocumentSpans {
+        root: document.root,
+        span: document.span,
+    };
+    // The schema first: an unknown key is reported at the key, with a did-you-mean (`file:`
+    // for `files:`), a wrong value at the value. What is valid is still used.
+    let schema_problems = validate_with_schema(file, &document.value, &spans, &project_schema());
+    let value = if schema_problems.is_empty() {
+        document.value
+    } else {
+        diagnostics.extend(schema_problems);
+        salvage(&document.value)
+    };
+    let settings = match serde_json::from_value::<ProjectSettings>(value) {
+        Ok(settings) => settings,
         Err(error) => {
             diagnostics.push(
                 Diagnostic::new(
                     Code::ValueNotAllowed,
                     format!("invalid project file: {error}"),
                 )
-                .with_primary(file, span.start..span.start, "in this file")
+                .with_primary(file, spans.span.start..spans.span.start, "in this file")
                 .with_help("see schemas/project.schema.json for the keys a project file accepts"),
             );
-            (ProjectSettings::default(), diagnostics)
+            return (ProjectSettings::default(), diagnostics);
+        }
+    };
+    value_problems(file, &settings, &spans, &mut diagnostics);
+    (settings, diagnostics)
+}
+
+/// The JSON Schema of the project file (`schemas/project.schema.json`).
+pub fn project_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<ProjectSettings>()
+        .into()
+}
+
+/// The parts of a project file with schema errors that can still be read: every top-level key
+/// that reads on its own, and of one that does not, every entry that does (one environment,
+/// one prune list), so that one mistake does not lose the rest of the file.
+fn salvage(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let reads = |value: Value| serde_json::from_value::<ProjectSettings>(value).is_ok();
+    let Value::Object(map) = value else {
+        return Value::Null;
+    };
+    let mut kept = Map::new();
+    for (key, child) in map {
+        let single = |child: Value| Value::Object(Map::from_iter([(key.clone(), child)]));
+        if reads(single(child.clone())) {
+            kept.insert(key.clone(), child.clone());
+            continue;
+        }
+        let Value::Object(entries) = child else {
+            continue;
+        };
+        let readable: Map<String, Value> = entries
+            .iter()
+            .filter(|(name, entry)| {
+                let one = Value::Object(Map::from_iter([((*name).clone(), (*entry).clone())]));
+                reads(single(one))
+            })
+            .map(|(name, entry)| (name.clone(), entry.clone()))
+            .collect();
+        if !readable.is_empty() && reads(single(Value::Object(readable.clone()))) {
+            kept.insert(key.clone(), Value::Object(readable));
         }
     }
+    Value::Object(kept)
+}
+
+/// What the schema cannot say: versions and ids that must parse, server URLs with a scheme,
+/// codes that exist.
+fn value_problems(
+    file: FileId,
+    settings: &ProjectSettings,
+    spans: &DocumentSpans,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // The span of the value at a pointer, or the start of the file.
+    let value_span = |pointer: &str| {
+        spans
+            .root
+            .lookup(pointer)
+            .map(|found| found.node.span.clone())
+            .unwrap_or(spans.span.start..spans.span.start)
+    };
+    let mut versions = vec![("/serverVersion".to_owned(), settings.server_version.clone())];
+    let mut servers = vec![("/server".to_owned(), settings.server.clone())];
+    for (name, environment) in settings.environments.iter().flatten() {
+        let mut pointer = "/environments".to_owned();
+        push_segment(&mut pointer, name);
+        versions.push((
+            format!("{pointer}/serverVersion"),
+            environment.server_version.clone(),
+        ));
+        servers.push((format!("{pointer}/server"), environment.server.clone()));
+    }
+    for (pointer, version) in versions {
+        let Some(version) = version else { continue };
+        if ServerVersion::parse(&version).is_some() {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ValueNotAllowed,
+                format!("`{version}` is not a server version"),
+            )
+            .with_primary(file, value_span(&pointer), "not a version")
+            .with_help("write the version as the server reports it, such as `3.21.14`"),
+        );
+    }
+    for (pointer, server) in servers {
+        let Some(server) = server else { continue };
+        if is_server_url(&server) {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ValueNotAllowed,
+                format!("`{server}` is not an http or https URL"),
+            )
+            .with_primary(file, value_span(&pointer), "not a URL")
+            .with_note("`plan` and `apply` cannot reach a server without a scheme and a host")
+            .with_help(match server.contains("://") {
+                true => "write the server's API URL, such as `https://conductor.example.com/api`"
+                    .to_owned(),
+                false => format!("write the URL with its scheme: `http://{server}`"),
+            }),
+        );
+    }
+    if let Some(id) = &settings.project {
+        let valid = id.len() <= 100
+            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !valid {
+            diagnostics.push(
+                Diagnostic::new(Code::ValueNotAllowed, format!("`{id}` is not a project id"))
+                    .with_primary(file, value_span("/project"), "not an id")
+                    .with_help(
+                        "use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
+                    ),
+            );
+        }
+    }
+    for (idx, entry) in settings.allow.iter().flatten().enumerate() {
+        if Code::lookup(entry).is_some() {
+            continue;
+        }
+        let entry_span = value_span(&format!("/allow/{idx}"));
+        let names = Code::infos().map(|info| info.name);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ValueNotAllowed,
+                format!("`{entry}` is not a diagnostic code"),
+            )
+            .with_primary(file, entry_span, "no such code")
+            .with_suggestion_or_help(
+                suggest(entry, names),
+                "`conductor-apply explain --list` lists every code",
+            ),
+        );
+    }
+}
+
+/// Whether `text` is an `http` or `https` URL with a host, as the client needs.
+fn is_server_url(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.contains(char::is_whitespace)
+    })
 }
 
 /// A path as shown to the user: relative to the working directory when below it, with forward

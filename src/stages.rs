@@ -2,13 +2,17 @@
 //! them and check them. Every problem in the input is a diagnostic; only the environment
 //! (an unreadable directory) is an error.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, ServerInventory, check_project};
-use conductor_diagnostics::{Code, Diagnostic, Suppressed, sort_diagnostics, suppress};
-use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
-use conductor_dsl::parse::parse_file;
+use conductor_diagnostics::{
+    Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
+    sort_diagnostics, suppress,
+};
+use conductor_dsl::lower::{Compiled, lower_document};
+use conductor_dsl::parse::{ParseOptions, ParsedFile, parse_file_with};
 use conductor_dsl::validate::prepare_validator;
 use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
@@ -27,6 +31,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many definition files were checked.
     pub files_checked: usize,
+    /// How many documents are definitions (valid or not).
+    pub definitions: usize,
+    /// How many YAML documents were skipped as not DSL (see [`CheckOptions::skip_foreign`]).
+    pub skipped: usize,
     /// How many diagnostics allow comments or the project's `allow` list suppressed.
     pub suppressed: usize,
 }
@@ -106,17 +114,36 @@ fn project_or_given_files(
         .collect())
 }
 
+/// What [`check_files`] checks against and how.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    /// Codes the project allows everywhere.
+    pub allowed: &'a [Code],
+    /// The server version whose rules run too (CA9xx).
+    pub target: Option<ServerVersion>,
+    /// What a server has, so that references resolving there are not reported as missing.
+    pub server: Option<&'a ServerInventory>,
+    /// Skip the YAML documents that are obviously not DSL (no `workflow:` or `task:` key),
+    /// counting them, rather than report them: for files found by the default globs.
+    pub skip_foreign: bool,
+    /// Files named on the command line: never skipped, since the user said they are
+    /// definitions.
+    pub explicit: &'a [PathBuf],
+    /// Only the first `n` files are reported (and counted); the others are read for what they
+    /// define, so that references into them resolve: a project's other files when `check` is
+    /// given some. `None`: every file is reported.
+    pub reported: Option<usize>,
+}
+
 /// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
-/// `allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a `target`
-/// server version, that version's rules run too (CA9xx); with what a `server` has, references
-/// that resolve there are not reported as missing.
+/// `options.allowed` or named by an allow comment (`# conductor-apply: allow CODE`). With a
+/// target server version, that version's rules run too (CA9xx); with what a server has,
+/// references that resolve there are not reported as missing.
 pub fn check_files(
     files: &[PathBuf],
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
-    allowed: &[Code],
-    target: Option<ServerVersion>,
-    server: Option<&ServerInventory>,
+    options: &CheckOptions<'_>,
 ) -> Result<Checked, StageError> {
     std::thread::scope(|scope| {
         if !files.is_empty() {
@@ -124,7 +151,7 @@ pub fn check_files(
             // meanwhile, rather than in the first parsing thread while the others wait for it.
             scope.spawn(prepare_validator);
         }
-        read_parse_lower_check(files, sources, diagnostics, allowed, target, server)
+        read_parse_lower_check(files, sources, diagnostics, options)
     })
 }
 
@@ -132,12 +159,20 @@ fn read_parse_lower_check(
     files: &[PathBuf],
     mut sources: SourceMap,
     mut diagnostics: Vec<Diagnostic>,
-    allowed: &[Code],
-    target: Option<ServerVersion>,
-    server: Option<&ServerInventory>,
+    options: &CheckOptions<'_>,
 ) -> Result<Checked, StageError> {
+    let CheckOptions {
+        allowed,
+        target,
+        server,
+        skip_foreign,
+        explicit,
+        reported,
+    } = *options;
     let mut ids = Vec::with_capacity(files.len());
+    let mut strict = Vec::with_capacity(files.len());
     for path in files {
+        strict.push(!skip_foreign || explicit.contains(path));
         let (file, problem) = read_file(path)?;
         let id = sources.add(file);
         if let Some(problem) = problem {
@@ -145,11 +180,17 @@ fn read_parse_lower_check(
         }
         ids.push(id);
     }
-    let parsed = parse_in_parallel(&sources, &ids);
+    let parsed = parse_in_parallel(&sources, &ids, &strict);
+    let reported = reported.unwrap_or(ids.len()).min(ids.len());
     let mut documents = Vec::new();
-    for (file_documents, file_diagnostics) in parsed {
-        documents.extend(file_documents);
-        diagnostics.extend(file_diagnostics);
+    let (mut definitions, mut skipped) = (0, 0);
+    for (idx, file) in parsed.into_iter().enumerate() {
+        documents.extend(file.documents);
+        diagnostics.extend(file.diagnostics);
+        if idx < reported {
+            definitions += file.definitions;
+            skipped += file.skipped;
+        }
     }
     let mut compiled = Compiled::default();
     for document in &documents {
@@ -165,22 +206,69 @@ fn read_parse_lower_check(
     // goes on (the process may end first, which is as good). Should the system refuse a
     // thread, the documents are freed here.
     let _ = std::thread::Builder::new().spawn(move || drop(documents));
+    // The files read only for what they define are not reported on: what the run says of a
+    // reported file is exactly that file's part of a run over every file.
+    let context: BTreeSet<usize> = ids
+        .get(reported..)
+        .unwrap_or_default()
+        .iter()
+        .map(|id| id.index())
+        .collect();
+    if !context.is_empty() {
+        diagnostics.retain(|diagnostic| {
+            diagnostic
+                .primary()
+                .is_none_or(|label| !context.contains(&label.file.index()))
+        });
+    }
+    // Files where a YAML or schema error kept later checks from running on everything: an
+    // allow comment there may be unused only because its diagnostic was never computed.
+    let incomplete: BTreeSet<usize> = diagnostics
+        .iter()
+        .filter(|diagnostic| {
+            diagnostic.severity() == Severity::Error
+                && matches!(diagnostic.code().info().stage, Stage::Load | Stage::Schema)
+        })
+        .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
+        .collect();
+    let checked_files: BTreeSet<usize> = ids
+        .get(..reported)
+        .unwrap_or_default()
+        .iter()
+        .map(|id| id.index())
+        .collect();
     let Suppressed {
         kept: mut diagnostics,
-        suppressed,
+        mut suppressed,
+        comments,
     } = suppress(diagnostics, &sources, allowed);
+    // Unused allow comments are judged only where the run computed every diagnostic their
+    // codes name: not with a server's inventory (plan resolves references there), and not
+    // for server-version codes without a target version.
+    let judge_unused = |file: FileId, code: Code| {
+        server.is_none()
+            && checked_files.contains(&file.index())
+            && !incomplete.contains(&file.index())
+            && (target.is_some() || reported_without_target(code))
+    };
+    for problem in allow_comment_problems(&comments, judge_unused) {
+        if allowed.contains(&problem.code()) {
+            suppressed += 1;
+        } else {
+            diagnostics.push(problem);
+        }
+    }
     sort_diagnostics(&mut diagnostics);
     Ok(Checked {
         sources,
         compiled,
         diagnostics,
-        files_checked: ids.len(),
+        files_checked: reported,
+        definitions,
+        skipped,
         suppressed,
     })
 }
-
-/// The documents and diagnostics of one file.
-type FileResult = (Vec<ParsedDocument>, Vec<Diagnostic>);
 
 type Problem = Box<dyn FnOnce(FileId) -> Diagnostic>;
 
@@ -212,10 +300,12 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
 }
 
 /// Parses every file, spreading files over the machine's cores. Results are in file order.
-fn parse_in_parallel(
-    sources: &SourceMap,
-    ids: &[FileId],
-) -> Vec<(Vec<ParsedDocument>, Vec<Diagnostic>)> {
+/// `strict[i]` says whether file `i` is read as definitions whatever it holds; the others skip
+/// documents that are not DSL.
+fn parse_in_parallel(sources: &SourceMap, ids: &[FileId], strict: &[bool]) -> Vec<ParsedFile> {
+    let options = |idx: usize| ParseOptions {
+        skip_foreign: !strict.get(idx).copied().unwrap_or(true),
+    };
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -223,11 +313,12 @@ fn parse_in_parallel(
     if workers <= 1 {
         return ids
             .iter()
-            .map(|&id| parse_file(id, sources.get(id)))
+            .enumerate()
+            .map(|(idx, &id)| parse_file_with(id, sources.get(id), options(idx)))
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, ParsedFile)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -235,7 +326,7 @@ fn parse_in_parallel(
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&id) = ids.get(idx) else { break };
-                        local.push((idx, parse_file(id, sources.get(id))));
+                        local.push((idx, parse_file_with(id, sources.get(id), options(idx))));
                     }
                     local
                 })

@@ -7,7 +7,8 @@ use conductor_model::versions::ServerVersion;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::Output;
+use crate::output::{Format, Output, eprint_text};
+use crate::stages::Checked;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -20,7 +21,8 @@ use crate::output::Output;
 pub struct CheckArgs {
     /// Files or directories to check; directories are searched for *.yaml and *.yml files
     /// (honouring .gitignore). Default: the files of the project file, or the working
-    /// directory.
+    /// directory. The project's other files are read too, for what they define, and only the
+    /// given ones are reported.
     pub paths: Vec<PathBuf>,
     /// Check for this Conductor server version (`3.21.14`): what it would drop (CA901), refuse
     /// (CA904, CA905) or fail to run (CA902, CA903). Default: the project file's
@@ -40,21 +42,65 @@ fn parse_server_version(text: &str) -> Result<ServerVersion, String> {
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
-    let (_, checked) = super::load_definitions(&args.paths, |project| {
-        if let Some(name) = &args.environment {
-            super::remote::environment_exists(project, name)?;
+    // Files given on the command line are checked against the whole project, so that a
+    // definition in a sibling file is not reported missing (pre-commit, editors).
+    let (_, checked) = super::load_definitions_with(
+        &args.paths,
+        |project| {
+            if let Some(name) = &args.environment {
+                super::remote::environment_exists(project, name)?;
+            }
+            Ok(super::CheckTarget {
+                version: args
+                    .server_version
+                    .or_else(|| project.server_version(args.environment.as_deref())),
+                server: None,
+            })
+        },
+        super::Context::Project,
+    )?;
+    if checked.definitions == 0 && !checked.has_errors() {
+        // "no problems found in 0 files" would pass a CI gate that checks nothing: a mistyped
+        // path or `files:` glob. (A file whose YAML does not parse has errors enough.)
+        if !checked.diagnostics.is_empty() || output.format != Format::Human {
+            output.checked(&checked);
         }
-        Ok(super::CheckTarget {
-            version: args
-                .server_version
-                .or_else(|| project.server_version(args.environment.as_deref())),
-            server: None,
-        })
-    })?;
+        let place = if args.paths.is_empty() {
+            "the project's files".to_owned()
+        } else {
+            args.paths
+                .iter()
+                .map(|path| format!("`{}`", path.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        skipped_note(&checked, output);
+        eprint_text(&format!(
+            "error: no workflow or task definition in {place} ({} file{} read): nothing was checked\n",
+            checked.files_checked,
+            if checked.files_checked == 1 { "" } else { "s" },
+        ));
+        return Ok(Exit::InputErrors);
+    }
     output.checked(&checked);
+    skipped_note(&checked, output);
     Ok(if checked.has_errors() {
         Exit::InputErrors
     } else {
         Exit::Success
     })
+}
+
+/// Says how many YAML documents were not read as definitions, so that a definition whose
+/// kind key is missing is not skipped unnoticed.
+fn skipped_note(checked: &Checked, output: Output) {
+    if checked.skipped == 0 || output.format != Format::Human {
+        return;
+    }
+    eprint_text(&format!(
+        "note: skipped {} YAML document{} with no `workflow:` or `task:` key (other tools' files); \
+         list the definition files in `files:` of conductor-apply.yaml to check every one\n",
+        checked.skipped,
+        if checked.skipped == 1 { "" } else { "s" },
+    ));
 }

@@ -11,6 +11,7 @@ mod remote;
 pub mod schema;
 pub mod test;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use conductor_check::ServerInventory;
@@ -20,7 +21,7 @@ use conductor_source::SourceMap;
 use crate::error::CliError;
 use crate::output::{Output, eprint_text};
 use crate::project::{Project, load_project};
-use crate::stages::{Checked, check_files, definition_files};
+use crate::stages::{CheckOptions, Checked, check_files, definition_files};
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
@@ -64,19 +65,58 @@ pub fn load_definitions(
     paths: &[PathBuf],
     target: impl FnOnce(&Project) -> Result<CheckTarget, CliError>,
 ) -> Result<(Project, Checked), CliError> {
+    load_definitions_with(paths, target, Context::PathsOnly)
+}
+
+/// What is read besides the paths given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Only the paths (`compile`, `docs` and `plan` of part of a project).
+    PathsOnly,
+    /// The project's files too (when there is a project file), for what they define,
+    /// reporting only on the paths: `check FILE` (pre-commit, editors) then says of a file
+    /// what a run over the project says.
+    Project,
+}
+
+/// Like [`load_definitions`], reading `context` besides the paths.
+pub fn load_definitions_with(
+    paths: &[PathBuf],
+    target: impl FnOnce(&Project) -> Result<CheckTarget, CliError>,
+    context: Context,
+) -> Result<(Project, Checked), CliError> {
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
-    let files = definition_files(paths, &project)?;
+    let mut files = definition_files(paths, &project)?;
+    let mut reported = None;
+    // Without a project file there is no project to resolve against, only the working
+    // directory: the paths given are the whole run.
+    if context == Context::Project && !paths.is_empty() && project.file.is_some() {
+        // The same file may be named relative to the working directory and found absolute
+        // below the project's root: compare where they lead.
+        let canonical =
+            |path: &PathBuf| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let given: BTreeSet<PathBuf> = files.iter().map(canonical).collect();
+        reported = Some(files.len());
+        let others: Vec<PathBuf> = definition_files(&[], &project)?
+            .into_iter()
+            .filter(|path| !given.contains(&canonical(path)))
+            .collect();
+        files.extend(others);
+    }
     let allowed = project.allowed_codes();
     let target = target(&project)?;
-    let checked = check_files(
-        &files,
-        sources,
-        diagnostics,
-        &allowed,
-        target.version,
-        target.server.as_ref(),
-    )?;
+    let options = CheckOptions {
+        allowed: &allowed,
+        target: target.version,
+        server: target.server.as_ref(),
+        // Without `files:`, every YAML file of the tree is read: other tools' files
+        // (docker-compose, Kubernetes manifests, CI pipelines) are skipped, not reported.
+        skip_foreign: project.settings.files.is_none(),
+        explicit: paths,
+        reported,
+    };
+    let checked = check_files(&files, sources, diagnostics, &options)?;
     Ok((project, checked))
 }

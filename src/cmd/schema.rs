@@ -33,9 +33,6 @@ pub struct SchemaArgs {
 
 /// Every committed schema: its file name and contents, pretty-printed with a final newline.
 pub fn schema_files() -> Vec<(&'static str, String)> {
-    let project = schemars::generate::SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<crate::project::ProjectSettings>();
     let files: Vec<(&'static str, Value)> = vec![
         (
             conductor_dsl::schema::DSL_SCHEMA_FILE,
@@ -49,7 +46,7 @@ pub fn schema_files() -> Vec<(&'static str, String)> {
             "diagnostics.schema.json",
             conductor_diagnostics::json_schema(),
         ),
-        ("project.schema.json", project.into()),
+        ("project.schema.json", crate::project::project_schema()),
         (
             conductor_dsl::schema::TEST_SCHEMA_FILE,
             conductor_dsl::schema::test_schema(),

@@ -42,6 +42,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Writes renamed copies of a corpus of Conductor JSON until they hold `--workflows`
+    /// workflows: DSL files under `OUT/yaml`, the renamed JSON under `OUT/json`.
+    Corpus {
+        /// The corpus directory (`../shared/corpus`).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// How many workflows.
+        #[arg(long, default_value_t = 1000)]
+        workflows: usize,
+        /// The directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Times each stage of `check` on a tree, one fresh process per run (as the CLI pays the
     /// schema compilation once per process), and prints the median and minimum of each.
     Stages {
@@ -97,6 +110,27 @@ fn run(command: Command) -> Result<(), String> {
                 tree.task_defs,
                 tree.files.len(),
                 tree.yaml_bytes(),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Corpus {
+            corpus,
+            workflows,
+            out,
+        } => {
+            let copies = conductor_bench::corpus::corpus_copies(&corpus, workflows)
+                .map_err(|e| e.to_string())?;
+            copies
+                .write_to(&out)
+                .map_err(|error| format!("writing `{}`: {error}", out.display()))?;
+            println!(
+                "copied {} workflows in {} JSON files into {} DSL files, {} bytes of YAML ({} import problems), into {}",
+                copies.workflows,
+                copies.json.len(),
+                copies.yaml.len(),
+                copies.yaml_bytes(),
+                copies.problems,
                 out.display()
             );
             Ok(())

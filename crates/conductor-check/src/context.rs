@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use conductor_diagnostics::NameIndex;
 
 use conductor_dsl::locate::{DocumentSpans, Part, split_pointer};
 use conductor_dsl::lower::provenance::Provenance;
@@ -29,6 +32,10 @@ pub struct Project<'a> {
     spans: BTreeMap<(FileId, usize), &'a DocumentSpans>,
     task_defs: BTreeMap<&'a str, &'a CompiledTaskDef>,
     workflows: BTreeMap<&'a str, Vec<&'a CompiledWorkflow>>,
+    /// Did-you-mean over the task definition names, built at the first unknown one.
+    task_def_names: OnceLock<NameIndex>,
+    /// Did-you-mean over the workflow names, built at the first unknown one.
+    workflow_names: OnceLock<NameIndex>,
 }
 
 impl<'a> Project<'a> {
@@ -64,7 +71,23 @@ impl<'a> Project<'a> {
             spans,
             task_defs,
             workflows,
+            task_def_names: OnceLock::new(),
+            workflow_names: OnceLock::new(),
         }
+    }
+
+    /// The task definition of the project `name` was most likely meant to be.
+    pub fn suggest_task_def(&self, name: &str) -> Option<String> {
+        self.task_def_names
+            .get_or_init(|| NameIndex::new(self.task_defs.keys().copied()))
+            .suggest(name)
+    }
+
+    /// The workflow of the project `name` was most likely meant to be.
+    pub fn suggest_workflow(&self, name: &str) -> Option<String> {
+        self.workflow_names
+            .get_or_init(|| NameIndex::new(self.workflows.keys().copied()))
+            .suggest(name)
     }
 
     /// The same project, checked for a server version.

@@ -61,8 +61,7 @@ pub(crate) fn check_expressions(
         if task.type_name() == JOIN {
             continue;
         }
-        let user = UseSite::Task(&site.location);
-        let mut visit = |pointer: &str, text: &str, script: Option<&ScriptScan>| {
+        let mut visit = |pointer: &str, text: &str, script: Option<&ScriptScan>, user| {
             let resolved = Site {
                 scope,
                 flow,
@@ -73,6 +72,11 @@ pub(crate) fn check_expressions(
                 script,
             };
             check_string(&resolved, registration_reported, out);
+        };
+        let input_user = if task.type_name() == DO_WHILE {
+            UseSite::LoopCondition(&site.location)
+        } else {
+            UseSite::Task(&site.location)
         };
         if let Some(input) = &task.input_parameters {
             for (key, value) in input {
@@ -86,19 +90,20 @@ pub(crate) fn check_expressions(
                 {
                     if may_contain_expression(text) {
                         let scan = scan_script(text);
-                        visit(&pointer, text, Some(&scan));
+                        visit(&pointer, text, Some(&scan), input_user);
                     }
                     continue;
                 }
                 strings_with_expressions(value, &mut pointer, &mut |pointer, text| {
-                    visit(pointer, text, None);
+                    visit(pointer, text, None, input_user);
                 });
             }
         }
         for (field, text) in resolved_fields(task) {
             if may_contain_expression(text) {
                 let field_pointer = format!("{}/{field}", site.pointer);
-                visit(&field_pointer, text, None);
+                // `items` and the other fields are resolved once, when the task is scheduled.
+                visit(&field_pointer, text, None, UseSite::Task(&site.location));
             }
         }
     }

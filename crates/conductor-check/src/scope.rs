@@ -68,6 +68,10 @@ pub struct TaskSite<'a> {
 pub enum UseSite<'s> {
     /// In a task's inputs (or another field resolved when the task is scheduled).
     Task(&'s [Step]),
+    /// In a DO_WHILE's own `inputParameters`, which the server resolves again each time it
+    /// evaluates the loop condition, after the body ran (`DoWhile.evaluateCondition`): the
+    /// loop's output and its body's tasks are there then.
+    LoopCondition(&'s [Step]),
     /// In the workflow's `outputParameters`, resolved when the workflow completes.
     WorkflowOutput,
 }
@@ -275,7 +279,7 @@ impl<'a> DataFlow<'a> {
             index: usize::MAX,
         }];
         let user: &[Step] = match site {
-            UseSite::Task(location) => location,
+            UseSite::Task(location) | UseSite::LoopCondition(location) => location,
             UseSite::WorkflowOutput => &end,
         };
         let common = user
@@ -283,6 +287,10 @@ impl<'a> DataFlow<'a> {
             .zip(producer)
             .take_while(|(a, b)| a == b)
             .count();
+        if matches!(site, UseSite::LoopCondition(_)) && common == user.len() {
+            // The loop itself, or a task of its body: its latest output (contract §3.3).
+            return Visibility::Visible;
+        }
         let in_loop_body = |steps: &[Step]| {
             steps
                 .iter()

@@ -426,6 +426,20 @@ catalogue! {
         severity: Error,
         summary: "the file is not valid UTF-8",
     },
+    UnknownAllowedCode => {
+        code: "CA108",
+        name: "unknown-allowed-code",
+        stage: Load,
+        severity: Warning,
+        summary: "an allow comment names no diagnostic code",
+    },
+    UnusedAllowComment => {
+        code: "CA109",
+        name: "unused-allow-comment",
+        stage: Load,
+        severity: Warning,
+        summary: "an allow comment names a code that nothing reports on the next line",
+    },
     // CA2xx: schema. Reported by validating a document against the DSL's JSON Schema.
     UnknownKey => {
         code: "CA201",
@@ -673,6 +687,13 @@ catalogue! {
         severity: Warning,
         summary: "two definitions' names differ only by case",
     },
+    InvalidHttpRequest => {
+        code: "CA326",
+        name: "invalid-http-request",
+        stage: Lower,
+        severity: Error,
+        summary: "an HTTP task's method or timeout is not one the server can use",
+    },
     // CA4xx: expression. `${...}` expressions.
     UnknownTaskReference => {
         code: "CA401",
@@ -748,7 +769,7 @@ catalogue! {
         code: "CA411",
         name: "unterminated-expression",
         stage: Expression,
-        severity: Warning,
+        severity: Error,
         summary: "a `${` has no closing `}`",
     },
     UnresolvedTaskId => {
@@ -866,6 +887,13 @@ catalogue! {
         stage: Import,
         severity: Warning,
         summary: "a sub-workflow's stored name or version differs from its inline definition's",
+    },
+    JsonSyntaxError => {
+        code: "CA808",
+        name: "json-syntax-error",
+        stage: Import,
+        severity: Error,
+        summary: "a file given to import is not valid JSON",
     },
     FieldNotStoredByServer => {
         code: "CA901",

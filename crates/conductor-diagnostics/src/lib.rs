@@ -65,7 +65,11 @@ pub use render::human::{HumanOptions, render_human};
 pub use render::json::{JSON_FORMAT_VERSION, JsonOptions, json_schema, render_json};
 pub use render::sarif::{SARIF_SCHEMA_URI, SarifOptions, render_sarif};
 pub use suggest::{
-    AVAILABLE_LIMIT, SIMILARITY_THRESHOLD, format_available, format_available_with_limit, suggest,
+    AVAILABLE_LIMIT, FULL_SCAN_LIMIT, NameIndex, SIMILARITY_THRESHOLD, format_available,
+    format_available_with_limit, suggest,
 };
 pub use summary::{Summary, summary_line};
-pub use suppress::{ALLOW_MARKER, Suppressed, allow_comment_codes, suppress};
+pub use suppress::{
+    ALLOW_MARKER, AllowComment, AllowedName, Suppressed, allow_comment_codes,
+    allow_comment_problems, reported_without_target, suppress,
+};

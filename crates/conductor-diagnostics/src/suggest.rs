@@ -55,6 +55,246 @@ pub fn suggest<'a>(candidate: &str, valid: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, name)| name.to_string())
 }
 
+/// Up to this many names, [`NameIndex::suggest`] compares every one, as [`suggest`] does.
+pub const FULL_SCAN_LIMIT: usize = 32;
+
+/// Many did-you-mean lookups over one list of names, such as a project's task definitions
+/// or workflows, for the unknown references of a whole run (CA601, CA602).
+///
+/// [`suggest`] compares the candidate with every name: for a reference per workflow, the cost
+/// grows with the square of the project (a run over 1,000 real workflows spent 83 % of its
+/// instructions there). The index answers as [`suggest`] does, ranking by the same scores,
+/// but beyond [`FULL_SCAN_LIMIT`] names it compares only the names that can be a typo of the
+/// candidate: equal but for case, starting with it, or within a few edits (one character
+/// deleted from the name and up to two from the candidate give the same text: every single
+/// edit or transposition, and most double ones). Those are found through a sorted table of
+/// the names' one-deletion variants, so a lookup costs about the square of the candidate's
+/// length, whatever the number of names. Answers are cached per candidate.
+#[derive(Debug)]
+pub struct NameIndex {
+    /// The names, sorted and without duplicates.
+    names: Vec<String>,
+    /// `(folded name, index)`, sorted: case-insensitive and prefix lookups.
+    folded: Vec<(String, u32)>,
+    /// `(hash of a folded name or of one of its one-deletion variants, index)`, sorted.
+    variants: Vec<(u64, u32)>,
+    /// Answers already given.
+    cache: std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+}
+
+impl NameIndex {
+    /// Indexes `names` (duplicates are fine).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
+        let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+        names.sort();
+        names.dedup();
+        let mut folded: Vec<(String, u32)> = Vec::with_capacity(names.len());
+        let mut variants = Vec::new();
+        if names.len() > FULL_SCAN_LIMIT {
+            for (idx, name) in names.iter().enumerate() {
+                let idx = u32::try_from(idx).unwrap_or(u32::MAX);
+                let lower = name.to_lowercase();
+                let hashes = VariantHashes::new(&lower);
+                variants.push((hashes.whole(), idx));
+                for skip in 0..hashes.len() {
+                    variants.push((hashes.without(skip), idx));
+                }
+                folded.push((lower, idx));
+            }
+            folded.sort();
+            variants.sort_unstable();
+            variants.dedup();
+        }
+        NameIndex {
+            names,
+            folded,
+            variants,
+            cache: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+        }
+    }
+
+    /// The name most likely meant by `candidate`, as [`suggest`] ranks them.
+    pub fn suggest(&self, candidate: &str) -> Option<String> {
+        if self.names.len() <= FULL_SCAN_LIMIT {
+            return suggest(candidate, self.names.iter().map(String::as_str));
+        }
+        if let Ok(cache) = self.cache.lock()
+            && let Some(answer) = cache.get(candidate)
+        {
+            return answer.clone();
+        }
+        let answer = self.lookup(candidate);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(candidate.to_owned(), answer.clone());
+        }
+        answer
+    }
+
+    fn lookup(&self, candidate: &str) -> Option<String> {
+        let folded = candidate.to_lowercase();
+        let chars: Vec<char> = folded.chars().collect();
+        let mut compared: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+        // Names that start with the candidate (equal but for case included): their distance is
+        // the difference in length, no comparison needed.
+        let mut best: Option<(Rank, &str)> = None;
+        let start = self
+            .folded
+            .partition_point(|(name, _)| name.as_str() < folded.as_str());
+        for (name_folded, idx) in self.folded.get(start..).unwrap_or_default() {
+            if !name_folded.starts_with(folded.as_str()) {
+                break;
+            }
+            let Some(name) = self.names.get(*idx as usize) else {
+                continue;
+            };
+            compared.insert(*idx);
+            if name == candidate {
+                continue;
+            }
+            let rank = if name_folded.len() == folded.len() {
+                Rank::SameIgnoringCase
+            } else if chars.len() >= 3 {
+                let length = name_folded.chars().count().max(1);
+                let distance = length.saturating_sub(chars.len());
+                Rank::Similar(1.0 - distance as f64 / length as f64)
+            } else {
+                let similarity = strsim::normalized_damerau_levenshtein(&folded, name_folded);
+                if similarity < SIMILARITY_THRESHOLD {
+                    continue;
+                }
+                Rank::Similar(similarity)
+            };
+            best = better(best, rank, name);
+        }
+        // Names within a few edits: a variant of the candidate (itself, one or two characters
+        // deleted) equal to a variant of the name (itself, or one character deleted).
+        let variants = VariantHashes::new(&folded);
+        let mut hashes = Vec::with_capacity(1 + chars.len() * (chars.len() + 1) / 2);
+        hashes.push(variants.whole());
+        for first in 0..chars.len() {
+            hashes.push(variants.without(first));
+            for second in first + 1..chars.len() {
+                hashes.push(variants.without_two(first, second));
+            }
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        for hash in hashes {
+            let from = self
+                .variants
+                .partition_point(|(variant, _)| *variant < hash);
+            for (variant, idx) in self.variants.get(from..).unwrap_or_default() {
+                if *variant != hash {
+                    break;
+                }
+                if !compared.insert(*idx) {
+                    continue;
+                }
+                let Some(name) = self.names.get(*idx as usize) else {
+                    continue;
+                };
+                if name == candidate {
+                    continue;
+                }
+                let name_folded = name.to_lowercase();
+                let similarity = strsim::normalized_damerau_levenshtein(&folded, &name_folded);
+                if similarity < SIMILARITY_THRESHOLD {
+                    continue;
+                }
+                best = better(best, Rank::Similar(similarity), name);
+            }
+        }
+        best.map(|(_, name)| name.to_owned())
+    }
+}
+
+/// The better of the best so far and `name` with `rank`: the higher rank, then the name that
+/// sorts first (as [`suggest`] decides).
+fn better<'n>(best: Option<(Rank, &'n str)>, rank: Rank, name: &'n str) -> Option<(Rank, &'n str)> {
+    match best {
+        None => Some((rank, name)),
+        Some((best_rank, best_name)) => match rank.compare(&best_rank) {
+            std::cmp::Ordering::Greater => Some((rank, name)),
+            std::cmp::Ordering::Equal if name < best_name => Some((rank, name)),
+            _ => Some((best_rank, best_name)),
+        },
+    }
+}
+
+/// Polynomial hashes of a text and of the texts left when one or two characters are deleted,
+/// each in constant time from prefix hashes (arithmetic modulo 2^64; a collision only costs a
+/// comparison).
+struct VariantHashes {
+    /// `prefix[i]`: the hash of the first `i` characters.
+    prefix: Vec<u64>,
+    /// `power[i]`: the base to the `i`-th power.
+    power: Vec<u64>,
+}
+
+impl VariantHashes {
+    const BASE: u64 = 0x100_0000_01b3;
+
+    fn new(text: &str) -> VariantHashes {
+        let mut prefix = vec![0u64];
+        let mut power = vec![1u64];
+        let mut hash = 0u64;
+        let mut base = 1u64;
+        for c in text.chars() {
+            hash = hash.wrapping_mul(Self::BASE).wrapping_add(u64::from(c) + 1);
+            base = base.wrapping_mul(Self::BASE);
+            prefix.push(hash);
+            power.push(base);
+        }
+        VariantHashes { prefix, power }
+    }
+
+    /// The number of characters.
+    fn len(&self) -> usize {
+        self.prefix.len().saturating_sub(1)
+    }
+
+    /// The hash of characters `from..to`.
+    fn range(&self, from: usize, to: usize) -> u64 {
+        let end = self.prefix.get(to).copied().unwrap_or_default();
+        let start = self.prefix.get(from).copied().unwrap_or_default();
+        let power = self
+            .power
+            .get(to.saturating_sub(from))
+            .copied()
+            .unwrap_or_default();
+        end.wrapping_sub(start.wrapping_mul(power))
+    }
+
+    /// Joins the hashes of two consecutive pieces, the second `len` characters long.
+    fn join(&self, first: u64, second: u64, len: usize) -> u64 {
+        let power = self.power.get(len).copied().unwrap_or_default();
+        first.wrapping_mul(power).wrapping_add(second)
+    }
+
+    fn whole(&self) -> u64 {
+        self.range(0, self.len())
+    }
+
+    /// Without the character at `skip`.
+    fn without(&self, skip: usize) -> u64 {
+        let n = self.len();
+        let tail = n.saturating_sub(skip + 1);
+        self.join(self.range(0, skip), self.range(skip + 1, n), tail)
+    }
+
+    /// Without the characters at `first` and `second` (`first < second`).
+    fn without_two(&self, first: usize, second: usize) -> u64 {
+        let n = self.len();
+        let middle = second.saturating_sub(first + 1);
+        let head = self.join(self.range(0, first), self.range(first + 1, second), middle);
+        self.join(
+            head,
+            self.range(second + 1, n),
+            n.saturating_sub(second + 1),
+        )
+    }
+}
+
 /// How good a suggestion is; a higher rank wins.
 #[derive(Debug, Clone, Copy)]
 enum Rank {
@@ -182,5 +422,79 @@ mod tests {
             format_available_with_limit(["a", "b", "c"], 0),
             "available: `a`, and 2 more"
         );
+    }
+
+    #[test]
+    fn the_index_answers_as_suggest_for_typos() {
+        let mut names: Vec<String> = (0..1000).map(|n| format!("order_step_{n}")).collect();
+        names.extend(
+            [
+                "charge_card",
+                "ship_order",
+                "notify_customer",
+                "Refund",
+                "fraud_check",
+            ]
+            .map(str::to_owned),
+        );
+        let index = NameIndex::new(names.iter().map(String::as_str));
+        for candidate in [
+            "chrage_card",
+            "ship_ordr",
+            "notify_custmer",
+            "refund",
+            "fraud",
+            "order_step_12x",
+            "ordr_step_7",
+            "charge_card",
+            "zzz",
+        ] {
+            assert_eq!(
+                index.suggest(candidate),
+                suggest(candidate, names.iter().map(String::as_str)),
+                "{candidate}"
+            );
+            // Cached answers are the same.
+            assert_eq!(
+                index.suggest(candidate),
+                suggest(candidate, names.iter().map(String::as_str)),
+                "{candidate}"
+            );
+        }
+    }
+
+    #[test]
+    fn small_lists_are_scanned_whole() {
+        let index = NameIndex::new(["payment_process", "ship"]);
+        // Two substitutions: found by comparing every name.
+        assert_eq!(
+            index.suggest("paymant_procass").as_deref(),
+            Some("payment_process")
+        );
+    }
+
+    #[test]
+    fn variant_hashes_are_the_hashes_of_the_variants() {
+        let text = "chargé_card";
+        let chars: Vec<char> = text.chars().collect();
+        let hashes = VariantHashes::new(text);
+        let of = |keep: &dyn Fn(usize) -> bool| {
+            let variant: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| keep(*at))
+                .map(|(_, c)| *c)
+                .collect();
+            VariantHashes::new(&variant).whole()
+        };
+        for first in 0..chars.len() {
+            assert_eq!(hashes.without(first), of(&|at| at != first));
+            for second in first + 1..chars.len() {
+                assert_eq!(
+                    hashes.without_two(first, second),
+                    of(&|at| at != first && at != second)
+                );
+            }
+        }
     }
 }

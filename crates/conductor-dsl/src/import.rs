@@ -15,13 +15,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use conductor_diagnostics::{Code, Diagnostic};
+use conductor_diagnostics::{Code, Diagnostic, Severity};
 use conductor_model::defaults::{Nested, NullHandling, ObjectKind, WORKFLOW_TASK_TYPE_ALIAS};
 use conductor_model::normalize::{normalize_task_def, normalize_workflow_def, strip_defaults};
 use conductor_model::{
     INVENTORY_PREFIX, OWNERSHIP_STAMP_KEY, TaskDef, WorkflowDef, WorkflowDefinitionRef,
     WorkflowTask, task_type,
 };
+use conductor_source::json::JsonProblemKind;
 use conductor_source::yaml::{escape_segment, to_yaml};
 use conductor_source::{FileId, SourceFile, SourceMap};
 use serde_json::Value;
@@ -525,19 +526,31 @@ fn compile_back(yaml: &str) -> Option<Compiled> {
     Some(compiled)
 }
 
+/// A definition imported twice: a warning when both say the same (the first is written, the
+/// second is not), an error when they differ, since which one is meant is not known.
 fn duplicate(
     source_file: FileId,
     span: std::ops::Range<usize>,
     first: (FileId, std::ops::Range<usize>),
     what: String,
+    identical: bool,
 ) -> Diagnostic {
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         Code::DuplicateImportedDefinition,
         format!("{what} is imported twice"),
     )
     .with_primary(source_file, span, "imported again here")
-    .with_secondary(first.0, first.1, "first imported here")
-    .with_help("import one of them; the second is not written")
+    .with_secondary(first.0, first.1, "first imported here");
+    if identical {
+        diagnostic
+            .with_severity(Severity::Warning)
+            .with_note("the two are the same definition: the first is written, the second is not")
+            .with_help("import it once")
+    } else {
+        diagnostic
+            .with_note("the two differ, and which one is meant is not known: nothing is written")
+            .with_help("leave one of them out of the import, or give them different versions")
+    }
 }
 
 fn drop_duplicates(
@@ -552,36 +565,51 @@ fn drop_duplicates(
             .map(|source| span(source, pointer, Part::Head))
             .unwrap_or(0..0)
     };
-    let mut seen: BTreeMap<(String, i32), (FileId, String)> = BTreeMap::new();
+    // The first of each identity, by its file, pointer and YAML (two copies of a definition
+    // that differ only in what import leaves out, audit fields and defaults, are the same).
+    let mut seen: BTreeMap<(String, i32), (FileId, String, String)> = BTreeMap::new();
     workflows.retain(|imported| {
         let identity = (imported.def.name.clone(), imported.def.version.unwrap_or(1));
-        if let Some((file, pointer)) = seen.get(&identity) {
+        if let Some((file, pointer, yaml)) = seen.get(&identity) {
             diagnostics.push(duplicate(
                 imported.file,
                 head(imported.file, &imported.pointer),
                 (*file, head(*file, pointer)),
                 format!("workflow `{}` version {}", identity.0, identity.1),
+                *yaml == imported.yaml,
             ));
             false
         } else {
-            seen.insert(identity, (imported.file, imported.pointer.clone()));
+            seen.insert(
+                identity,
+                (
+                    imported.file,
+                    imported.pointer.clone(),
+                    imported.yaml.clone(),
+                ),
+            );
             true
         }
     });
-    let mut seen: BTreeMap<String, (FileId, String)> = BTreeMap::new();
+    let mut seen: BTreeMap<String, (FileId, String, String)> = BTreeMap::new();
     task_defs.retain(|imported| {
-        if let Some((file, pointer)) = seen.get(&imported.def.name) {
+        if let Some((file, pointer, yaml)) = seen.get(&imported.def.name) {
             diagnostics.push(duplicate(
                 imported.file,
                 head(imported.file, &imported.pointer),
                 (*file, head(*file, pointer)),
                 format!("task definition `{}`", imported.def.name),
+                *yaml == imported.yaml,
             ));
             false
         } else {
             seen.insert(
                 imported.def.name.clone(),
-                (imported.file, imported.pointer.clone()),
+                (
+                    imported.file,
+                    imported.pointer.clone(),
+                    imported.yaml.clone(),
+                ),
             );
             true
         }
@@ -685,21 +713,50 @@ fn group_into_files(
         .collect()
 }
 
-/// A JSON file as import sources: its span tree and values (JSON is YAML). Syntax problems are
-/// diagnostics.
+/// A JSON file as import sources: its value and span tree, read by a JSON parser (a YAML
+/// parser refuses surrogate pairs and accepts aliases, comments and plain words, none of which
+/// the server's parser does). A syntax error (CA808) leaves the file without a document; a
+/// duplicate key (CA102), nesting too deep (CA105) and a number out of range (CA106) are
+/// reported as for YAML.
 pub fn read_json(
     file: FileId,
     source: &SourceFile,
 ) -> (Vec<(Value, DocumentSpans)>, Vec<Diagnostic>) {
-    let (documents, diagnostics) = crate::load::load_file(file, source);
-    let documents = documents
+    let parsed = conductor_source::json::parse_json(source.text());
+    let diagnostics = parsed
+        .problems
+        .iter()
+        .map(|problem| {
+            let code = match problem.kind {
+                JsonProblemKind::DuplicateKey { .. } => Code::DuplicateKey,
+                JsonProblemKind::TooDeep => Code::YamlResourceLimit,
+                JsonProblemKind::IntegerOutOfRange { .. }
+                | JsonProblemKind::NotRepresentable { .. } => Code::UnrepresentableNumber,
+                _ => Code::JsonSyntaxError,
+            };
+            let mut diagnostic = Diagnostic::new(code, problem.kind.message()).with_primary(
+                file,
+                problem.span.clone(),
+                problem.kind.label(),
+            );
+            if let Some((span, label)) = &problem.related {
+                diagnostic = diagnostic.with_secondary(file, span.clone(), *label);
+            }
+            if let Some(help) = problem.kind.help() {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diagnostic
+        })
+        .collect();
+    let documents = parsed
+        .document
         .into_iter()
         .map(|document| {
             let spans = DocumentSpans {
-                root: document.yaml.root,
-                span: document.yaml.span,
+                root: document.root,
+                span: document.span,
             };
-            (document.yaml.value, spans)
+            (document.value, spans)
         })
         .collect();
     (documents, diagnostics)

@@ -1,7 +1,8 @@
 //! Reading a file: YAML (load stage), then the schema (schema stage), then the DSL types.
 
-use conductor_diagnostics::{Code, Diagnostic};
+use conductor_diagnostics::{Code, Diagnostic, suggest};
 use conductor_source::{FileId, SourceFile};
+use serde_json::Value;
 
 use crate::load::{SourceDocument, load_file};
 use crate::locate::{DocumentSpans, Part, span_at};
@@ -12,20 +13,74 @@ use crate::validate::validate_document;
 /// Loads, validates and reads every document of a file. A document with schema errors is
 /// reported and left out, so later stages never see it.
 pub fn parse_file(file: FileId, source: &SourceFile) -> (Vec<ParsedDocument>, Vec<Diagnostic>) {
-    let (documents, mut diagnostics) = load_file(file, source);
-    let mut parsed = Vec::with_capacity(documents.len());
+    let parsed = parse_file_with(file, source, ParseOptions::default());
+    (parsed.documents, parsed.diagnostics)
+}
+
+/// How [`parse_file_with`] treats documents that are not definitions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseOptions {
+    /// Skip, rather than report, documents that are obviously not DSL: YAML of other tools
+    /// (docker-compose files, Kubernetes manifests, CI pipelines) found by a default glob.
+    pub skip_foreign: bool,
+}
+
+/// What [`parse_file_with`] found in one file.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    /// The documents that passed the schema.
+    pub documents: Vec<ParsedDocument>,
+    /// Every problem found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many documents are definitions (valid or not): every document, but those skipped.
+    pub definitions: usize,
+    /// How many documents were skipped as not DSL ([`ParseOptions::skip_foreign`]).
+    pub skipped: usize,
+}
+
+/// Like [`parse_file`], with options, counting the definitions and the skipped documents.
+pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions) -> ParsedFile {
+    let (documents, diagnostics) = load_file(file, source);
+    let mut out = ParsedFile {
+        documents: Vec::with_capacity(documents.len()),
+        diagnostics,
+        definitions: 0,
+        skipped: 0,
+    };
     for document in documents {
+        if options.skip_foreign && !looks_like_definition(&document.yaml.value) {
+            out.skipped += 1;
+            continue;
+        }
+        out.definitions += 1;
         let schema_diagnostics = validate_document(&document);
         if !schema_diagnostics.is_empty() {
-            diagnostics.extend(schema_diagnostics);
+            out.diagnostics.extend(schema_diagnostics);
             continue;
         }
         match read_document(document) {
-            Ok(document) => parsed.push(document),
-            Err(diagnostic) => diagnostics.push(*diagnostic),
+            Ok(document) => out.documents.push(document),
+            Err(diagnostic) => out.diagnostics.push(*diagnostic),
         }
     }
-    (parsed, diagnostics)
+    out
+}
+
+/// Whether a document is meant as a definition: a mapping with a `workflow` or `task` key, or
+/// a key close to one (`workflw:` is a definition with a typo, reported as such; `services:`
+/// or `apiVersion:` is another tool's file), or Conductor JSON written as YAML (`name:` and
+/// `tasks:`, reported with a hint to import it). `tasks:` alone does not count: it is also the
+/// top key of Taskfiles.
+pub fn looks_like_definition(value: &Value) -> bool {
+    let Value::Object(map) = value else {
+        return false;
+    };
+    const KINDS: [&str; 2] = ["workflow", "task"];
+    let conductor_json = map.contains_key("name") && map.contains_key("tasks");
+    conductor_json
+        || map.keys().any(|key| {
+            KINDS.contains(&key.as_str()) || (key != "tasks" && suggest(key, KINDS).is_some())
+        })
 }
 
 /// Reads a schema-valid document into the DSL types, keeping only its span tree. The third

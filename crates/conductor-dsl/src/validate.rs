@@ -61,6 +61,45 @@ pub fn validate_against(
     diagnostics
 }
 
+/// Validates a value against another schema (the project file's), with the same errors at
+/// the same spans as a document's: an unknown key at the key with a did-you-mean, a wrong
+/// value at the value. `schema` must be a valid draft 2020-12 schema; one that is not gives a
+/// single diagnostic saying so, at the document.
+pub fn validate_with_schema(
+    file: FileId,
+    value: &Value,
+    spans: &DocumentSpans,
+    schema: &Value,
+) -> Vec<Diagnostic> {
+    let validator = match jsonschema::draft202012::options().build(schema) {
+        Ok(validator) => validator,
+        Err(error) => {
+            return vec![
+                Diagnostic::new(
+                    Code::ValueNotAllowed,
+                    format!("the schema is invalid: {error}"),
+                )
+                .with_primary(file, spans.span.start..spans.span.start, "not checked")
+                .with_note("this is a bug in conductor-apply, please report it"),
+            ];
+        }
+    };
+    let mut mapper = ErrorMapper {
+        schema,
+        file,
+        spans,
+        diagnostics: Vec::new(),
+        misspelled: Vec::new(),
+        missing: Vec::new(),
+    };
+    for error in validator.iter_errors(value) {
+        mapper.map(&error);
+    }
+    let mut diagnostics = mapper.without_explained_missing_keys();
+    dedupe(&mut diagnostics);
+    diagnostics
+}
+
 /// Builds the schema validator now instead of at the first [`validate_document`]. Building it
 /// takes milliseconds (the DSL schema is large), so a caller that is about to validate many
 /// documents can overlap the build with other work, such as reading files on other threads.

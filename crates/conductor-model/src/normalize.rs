@@ -11,7 +11,10 @@
 //!    `subWorkflowParam.name` and `version`, as the server reports them;
 //! 7. properties the server does not know are dropped, because the server drops them; with
 //!    [`normalize_stored`], so are those the given server version does not have
-//!    ([`crate::versions`]), rather than defaulted.
+//!    ([`crate::versions`]), rather than defaulted;
+//! 8. an embedded `taskDefinition` without a `name` is named after its task: the server stores
+//!    an embedded definition as given, without validating it, and its mappers name the task's
+//!    definition after the task (`taskDefName` is the task's `name`), as the DSL does.
 //!
 //! The input is any JSON value: garbage yields garbage, never a panic. Normalising twice gives
 //! the same value as normalising once.
@@ -75,7 +78,8 @@ impl Stored {
 /// The opposite of filling defaults, for writing definitions back as a person would: drops
 /// audit keys, unknown keys, `null` on object-typed properties, and every property equal to the
 /// server's default, at every depth of the model; turns `null` on a Java primitive into the zero
-/// value the server stores. Free-form content (task input, variables) is kept exactly, key
+/// value the server stores; names an embedded task definition without a name after its task
+/// (step 8 above), so that it reads as a `TaskDef`. Free-form content (task input, variables) is kept exactly, key
 /// order included. `normalize(strip_defaults(x)) == normalize(x)` for every `x`.
 pub fn strip_defaults(kind: ObjectKind, value: &Value) -> Value {
     match value {
@@ -108,6 +112,15 @@ fn strip_object(kind: ObjectKind, object: &Map<String, Value>) -> Value {
             continue;
         }
         out.insert(field.name.to_owned(), value);
+    }
+    if kind == ObjectKind::WorkflowTask {
+        let name = out.get("name").cloned();
+        if let (Some(name @ Value::String(_)), Some(Value::Object(embedded))) =
+            (name, out.get_mut("taskDefinition"))
+            && !embedded.contains_key("name")
+        {
+            embedded.insert("name".to_owned(), name);
+        }
     }
     Value::Object(out)
 }
@@ -188,6 +201,9 @@ fn normalize_object(kind: ObjectKind, object: &Map<String, Value>, stored: Store
     if kind == ObjectKind::SubWorkflowParams {
         adopt_inline_definition_identity(&mut out);
     }
+    if kind == ObjectKind::WorkflowTask {
+        name_embedded_task_def(&mut out);
+    }
     out.sort_by(|a, b| a.0.cmp(b.0));
     Value::Object(
         out.into_iter()
@@ -246,6 +262,31 @@ fn normalize_nested(nested: Nested, value: &Value, stored: Stored) -> Value {
         }
         (_, other) => canonical(other),
     }
+}
+
+/// Step 8 of the module docs: an embedded task definition without a name takes its task's.
+fn name_embedded_task_def(fields: &mut [(&'static str, Value)]) {
+    let Some(name @ Value::String(_)) = fields
+        .iter()
+        .find(|(field, _)| *field == "name")
+        .map(|(_, value)| value.clone())
+    else {
+        return;
+    };
+    let Some((_, Value::Object(embedded))) = fields
+        .iter_mut()
+        .find(|(field, _)| *field == "taskDefinition")
+    else {
+        return;
+    };
+    if embedded.contains_key("name") {
+        return;
+    }
+    embedded.insert("name".to_owned(), name);
+    // Normalised objects have sorted keys.
+    let mut entries: Vec<(String, Value)> = std::mem::take(embedded).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    embedded.extend(entries);
 }
 
 /// Contract §2.4: with an inline definition, GET reports the inline definition's name and
@@ -360,6 +401,27 @@ mod tests {
         assert_eq!(param["name"], "child");
         assert_eq!(param["version"], 3);
         assert_eq!(param["workflowDefinition"]["restartable"], true);
+    }
+
+    #[test]
+    fn embedded_task_definition_without_name_takes_the_tasks() {
+        let task = |embedded: Value| {
+            json!({"name": "w", "tasks": [{"name": "work", "taskReferenceName": "work",
+                "taskDefinition": embedded}]})
+        };
+        let unnamed = task(json!({"retryCount": 2}));
+        let named = task(json!({"name": "work", "retryCount": 2}));
+        assert_eq!(
+            normalize_workflow_def(&unnamed),
+            normalize_workflow_def(&named)
+        );
+        let stripped = strip_defaults(ObjectKind::WorkflowDef, &unnamed);
+        assert_eq!(stripped["tasks"][0]["taskDefinition"]["name"], "work");
+        let other = task(json!({"name": "other", "retryCount": 2}));
+        assert_ne!(
+            normalize_workflow_def(&other),
+            normalize_workflow_def(&named)
+        );
     }
 
     #[test]

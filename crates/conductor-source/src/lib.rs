@@ -1,4 +1,4 @@
-//! Files and YAML: reading a repository's definition files into memory, parsing YAML into a
+//! Files, YAML and JSON: reading a repository's definition files into memory, parsing YAML (or JSON) into a
 //! JSON value plus a span tree, and looking up line and column for display.
 //!
 //! # Overview
@@ -10,6 +10,8 @@
 //!   [`serde_json::Value`] (YAML 1.2 core schema) and a [`yaml::Node`] tree of the same shape
 //!   whose spans are byte ranges into the text. Problems in the input are returned as
 //!   [`yaml::YamlProblem`] data, never as errors, and parsing never panics.
+//! * [`json::parse_json`] does the same for a `.json` file with a JSON parser, into the same
+//!   value and span tree (YAML is not quite a superset of JSON).
 //! * [`yaml::Document::lookup`] finds the node (and key) at a JSON pointer, e.g. the instance
 //!   path of a JSON Schema error; [`yaml::scalar_source_range`] maps a range inside a decoded
 //!   string (an expression, a script error) to the exact characters in the file, whatever the
@@ -39,6 +41,7 @@
 mod discover;
 mod error;
 mod file;
+pub mod json;
 pub mod yaml;
 
 pub use discover::{discover, discover_with_extensions};

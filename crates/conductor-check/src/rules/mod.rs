@@ -7,6 +7,7 @@ pub(crate) mod empty_fork_branch;
 pub(crate) mod expression_in_template_literal;
 pub(crate) mod fork_without_join;
 pub(crate) mod invalid_expression_path;
+pub(crate) mod invalid_http_request;
 pub(crate) mod invalid_task_reference_name;
 pub(crate) mod invalid_wait_input;
 pub(crate) mod invalid_workflow_name;
@@ -65,6 +66,7 @@ pub(crate) fn check_scope(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     optional_terminate::check(scope, out);
     non_literal_termination_status::check(scope, out);
     invalid_wait_input::check(scope, out);
+    invalid_http_request::check(scope, out);
     misspelled_task_type::check(scope, out);
     parameter_name_not_in_input::check(scope, out);
     non_integer_keep_last_n::check(scope, out);

@@ -72,7 +72,7 @@ pub(crate) fn check(
         _ => return,
     };
     let producer_span = match (order_is_itself(&order), site.user) {
-        (false, UseSite::Task(_)) => Some(site.scope.span(
+        (false, UseSite::Task(_) | UseSite::LoopCondition(_)) => Some(site.scope.span(
             &format!("{}/taskReferenceName", producer.pointer),
             Part::Value,
         )),

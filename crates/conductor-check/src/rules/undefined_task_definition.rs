@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_diagnostics::{Code, Diagnostic};
 use conductor_dsl::locate::Part;
 use conductor_model::task_type::SIMPLE;
 use conductor_source::FileId;
@@ -53,17 +53,11 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         {
             return;
         }
-        let names = scope
-            .project
-            .compiled
-            .task_defs
-            .iter()
-            .map(|def| def.def.name.as_str());
         out.push(undefined_task_definition(
             scope.file(),
             scope.span(&format!("{}/name", visit.pointer), Part::Value),
             &task.name,
-            suggest(&task.name, names),
+            scope.project.suggest_task_def(&task.name),
             scope.project.server.is_some(),
         ));
     });

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use conductor_diagnostics::{Code, Diagnostic, format_available, suggest};
+use conductor_diagnostics::{Code, Diagnostic, format_available};
 use conductor_dsl::locate::Part;
 use conductor_model::WorkflowDefinitionRef;
 use conductor_model::task_type::{START_WORKFLOW, SUB_WORKFLOW};
@@ -101,11 +101,6 @@ fn check_target(
     } else {
         scope.span(version_pointer, Part::Value)
     };
-    let names = project
-        .compiled
-        .workflows
-        .iter()
-        .map(|workflow| workflow.def.name.as_str());
     out.push(unknown_workflow_reference(
         scope.file(),
         span,
@@ -115,7 +110,7 @@ fn check_target(
             version,
         },
         &versions,
-        suggest(name, names),
+        project.suggest_workflow(name),
         project.server.is_some(),
     ));
 }

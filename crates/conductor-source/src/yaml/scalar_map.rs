@@ -513,11 +513,34 @@ fn escape_at(text: &str, pos: usize) -> Option<(usize, char)> {
         b'L' => '\u{2028}',
         b'P' => '\u{2029}',
         b'x' => return hex_escape(text, pos, 2),
-        b'u' => return hex_escape(text, pos, 4),
+        b'u' => return utf16_escape(text, pos),
         b'U' => return hex_escape(text, pos, 8),
         _ => return None,
     };
     Some((2, simple))
+}
+
+/// A `\u` escape; a leading surrogate takes the trailing one after it. YAML has no surrogate
+/// escapes, but JSON writes characters beyond the Basic Multilingual Plane so, and the JSON
+/// loader's strings are mapped by this decoder too.
+fn utf16_escape(text: &str, pos: usize) -> Option<(usize, char)> {
+    let hex = |at: usize| {
+        let digits = text.get(at..at + 4)?;
+        if !digits.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let first = hex(pos + 2)?;
+    if !(0xd800..0xdc00).contains(&first) {
+        return Some((6, char::from_u32(first)?));
+    }
+    if text.get(pos + 6..pos + 8)? != "\\u" {
+        return None;
+    }
+    let second = hex(pos + 8).filter(|second| (0xdc00..0xe000).contains(second))?;
+    let code = 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
+    Some((12, char::from_u32(code)?))
 }
 
 fn hex_escape(text: &str, pos: usize, digits: usize) -> Option<(usize, char)> {
