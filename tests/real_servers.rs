@@ -347,6 +347,92 @@ fn conformance(server: &RealServer, corpus: Option<&Path>, problems: &mut Vec<St
     }
     converge(dir, server, &["examples"], &mut counts, problems);
 
+    // Workflow tests: every example case this version can run passes offline and on the
+    // server (`POST /api/workflow/test`), with the same status, output and tasks.
+    let mut cases: Vec<String> = std::fs::read_dir(dir.join("examples"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.yaml"))
+        .filter(|name| {
+            !refused.contains(&format!("examples/{}", name.replace(".test.yaml", ".yaml")))
+        })
+        .map(|name| format!("examples/{name}"))
+        .collect();
+    cases.sort();
+    let mut offline_args: Vec<&str> = vec!["--format", "json", "test"];
+    offline_args.extend(cases.iter().map(String::as_str));
+    let mut online_args = offline_args.clone();
+    online_args.extend(["--server", server.url.as_str()]);
+    let offline = run(dir, server, &offline_args, &[]);
+    let online = run(dir, server, &online_args, &[]);
+    let offline: Value = serde_json::from_str(&offline.stdout).unwrap_or_default();
+    let online_json: Value = serde_json::from_str(&online.stdout).unwrap_or_default();
+    // The server's test endpoint races its own system-task worker for an HTTP task (seen on
+    // 3.32.1: now and then the worker runs the mocked request for real first), so a case that
+    // differs is run on the server once more; a simulator bug differs both times.
+    let references = |case: &Value| -> Vec<String> {
+        case["execution"]["tasks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let agree = |here: &Value, there: &Value| {
+        here["result"] == "passed"
+            && there["result"] == "passed"
+            && here["execution"]["status"] == there["execution"]["status"]
+            && here["execution"]["output"] == there["execution"]["output"]
+            && references(here) == references(there)
+    };
+    let empty = Vec::new();
+    let any_differs = offline["cases"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .zip(online_json["cases"].as_array().unwrap_or(&empty))
+        .any(|(here, there)| !agree(here, there));
+    let second: Value = if any_differs {
+        serde_json::from_str(&run(dir, server, &online_args, &[]).stdout).unwrap_or_default()
+    } else {
+        Value::Null
+    };
+    let offline_cases = offline["cases"].as_array().unwrap_or(&empty);
+    let online_cases = online_json["cases"].as_array().unwrap_or(&empty);
+    if offline_cases.is_empty() || offline_cases.len() != online_cases.len() {
+        problems.push(format!(
+            "{version}: workflow tests: {} cases offline, {} on the server:\n{}",
+            offline_cases.len(),
+            online_cases.len(),
+            online.stderr
+        ));
+    }
+    for (index, (here, first)) in offline_cases.iter().zip(online_cases).enumerate() {
+        let there = if agree(here, first) {
+            first
+        } else {
+            second["cases"].get(index).unwrap_or(first)
+        };
+        let same = agree(here, there);
+        if same {
+            counts.test_cases_agreeing += 1;
+        } else {
+            problems.push(format!(
+                "{version}: workflow test `{}` differs: offline {} {} {:?} {}, on the server {} {} {:?} {}",
+                here["test"],
+                here["result"],
+                here["execution"]["status"],
+                references(here),
+                here["failures"],
+                there["result"],
+                there["execution"]["status"],
+                references(there),
+                there["failures"]
+            ));
+        }
+    }
+
     // Drift: an edit on the server shows as a change whose origin is the server, where the
     // version can keep the stamp; apply restores git's definition.
     let mut hello = client.get_workflow_def("hello", 1).unwrap();
@@ -491,69 +577,6 @@ tasks:
             "{version}: with auth variables set against OSS (exit {}):\n{output}",
             auth.code
         ));
-    }
-
-    // Workflow tests: every example case this version can run passes offline and on the
-    // server (`POST /api/workflow/test`), with the same status, output and tasks.
-    let mut cases: Vec<String> = std::fs::read_dir(dir.join("examples"))
-        .unwrap()
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".test.yaml"))
-        .filter(|name| {
-            !refused.contains(&format!("examples/{}", name.replace(".test.yaml", ".yaml")))
-        })
-        .map(|name| format!("examples/{name}"))
-        .collect();
-    cases.sort();
-    let mut offline_args: Vec<&str> = vec!["--format", "json", "test"];
-    offline_args.extend(cases.iter().map(String::as_str));
-    let mut online_args = offline_args.clone();
-    online_args.extend(["--server", server.url.as_str()]);
-    let offline = run(dir, server, &offline_args, &[]);
-    let online = run(dir, server, &online_args, &[]);
-    let offline: Value = serde_json::from_str(&offline.stdout).unwrap_or_default();
-    let online_json: Value = serde_json::from_str(&online.stdout).unwrap_or_default();
-    let empty = Vec::new();
-    let offline_cases = offline["cases"].as_array().unwrap_or(&empty);
-    let online_cases = online_json["cases"].as_array().unwrap_or(&empty);
-    if offline_cases.is_empty() || offline_cases.len() != online_cases.len() {
-        problems.push(format!(
-            "{version}: workflow tests: {} cases offline, {} on the server:\n{}",
-            offline_cases.len(),
-            online_cases.len(),
-            online.stderr
-        ));
-    }
-    for (here, there) in offline_cases.iter().zip(online_cases) {
-        let references = |case: &Value| -> Vec<String> {
-            case["execution"]["tasks"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        };
-        let same = here["result"] == "passed"
-            && there["result"] == "passed"
-            && here["execution"]["status"] == there["execution"]["status"]
-            && here["execution"]["output"] == there["execution"]["output"]
-            && references(here) == references(there);
-        if same {
-            counts.test_cases_agreeing += 1;
-        } else {
-            problems.push(format!(
-                "{version}: workflow test `{}` differs: offline {} {} {:?}, on the server {} {} {:?} {}",
-                here["test"],
-                here["result"],
-                here["execution"]["status"],
-                references(here),
-                there["result"],
-                there["execution"]["status"],
-                references(there),
-                there["failures"]
-            ));
-        }
     }
 
     // The shared corpus (last: it has definitions named like the examples' task

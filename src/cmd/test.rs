@@ -70,8 +70,9 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Run the cases on a Conductor server instead (`POST /api/workflow/test`), after
-    /// registering the workflows they run and the project's task definitions: `--server URL`
-    /// or `--env NAME` chooses it (the tests never run on a server otherwise).
+    /// registering the workflows they run and the task definitions the server lacks (nothing
+    /// there is replaced): `--server URL` or `--env NAME` chooses it (the tests never run on a
+    /// server otherwise).
     #[command(flatten)]
     pub server: ServerArgs,
 }
@@ -150,8 +151,25 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
     };
     let mut registered = BTreeSet::new();
     if let Some(client) = &server {
-        let task_defs: Vec<Value> = library.task_defs.values().cloned().collect();
-        for batch in task_defs.chunks(100) {
+        // Only what the server lacks is registered: a test never replaces a definition there
+        // (a managed one keeps its stamp; one that differs is tested as the server has it).
+        let present: BTreeSet<String> = client
+            .list_task_defs()?
+            .iter()
+            .filter_map(|def| def.get("name").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        for def in client.list_workflow_defs()? {
+            let name = def.get("name").and_then(Value::as_str).unwrap_or_default();
+            let version = def.get("version").and_then(Value::as_i64).unwrap_or(1);
+            registered.insert((name.to_owned(), version));
+        }
+        let missing: Vec<Value> = library
+            .task_defs
+            .iter()
+            .filter(|(name, _)| !present.contains(*name))
+            .map(|(_, def)| def.clone())
+            .collect();
+        for batch in missing.chunks(100) {
             client.upsert_task_defs(batch)?;
         }
     }
