@@ -62,6 +62,10 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// Apply the definitions (or a saved plan) to a Conductor server.
     Apply(cmd::apply::ApplyArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (or write every page with --out DIR).
+    Man(cmd::completions::ManArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,6 +96,8 @@ fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(args),
         Command::Plan(args) => cmd::plan::run(args, output),
         Command::Apply(args) => cmd::apply::run(args, output),
+        Command::Completions(args) => cmd::completions::run_completions(args),
+        Command::Man(args) => cmd::completions::run_man(args),
     };
     match result {
         Ok(exit) => exit.code(),

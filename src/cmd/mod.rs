@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod check;
 pub mod compile;
+pub mod completions;
 pub mod docs;
 pub mod explain;
 pub mod import;
