@@ -18,7 +18,7 @@ use std::error::Error as _;
 use clap::{Parser, Subcommand};
 
 use crate::exit::{EXIT_CODES_HELP, Exit};
-use crate::output::{ColorChoice, Format, Output, eprint_text};
+use crate::output::{ColorChoice, Format, Output, Verbosity, eprint_text, set_verbosity};
 
 /// mimalloc rather than the system allocator: a check allocates about a million small blocks
 /// (YAML values, span trees, DSL types, compiled definitions), and with glibc's allocator
@@ -40,6 +40,14 @@ struct Cli {
     /// Never use colour (same as `--color never`).
     #[arg(long, global = true)]
     no_color: bool,
+    /// Say less on stderr: diagnostics, warnings and errors only (no summary line, notes or
+    /// progress). Standard output is unchanged.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on stderr: the project file, the server and why it was chosen, and each request
+    /// made (method, URL, status, size, time; never a header, a body or a credential).
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -82,6 +90,11 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
+    set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    });
     let output = Output {
         format: cli.format,
         color: !cli.no_color && cli.color.enabled(),

@@ -1,6 +1,7 @@
 //! Where diagnostics and messages go, in which format and colour.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use clap::ValueEnum;
 use conductor_diagnostics::{
@@ -152,7 +153,7 @@ impl Output {
                 if suppressed > 0 {
                     summary.push_str(&format!(" ({suppressed} suppressed)"));
                 }
-                eprint_text(&format!("{summary}\n"));
+                eprint_info(&format!("{summary}\n"));
             }
             Format::Json => print_text(&render_json(
                 diagnostics,
@@ -192,6 +193,49 @@ pub fn print_text(text: &str) {
         .and_then(|()| stdout.flush());
     if written.is_err_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe) {
         std::process::exit(0);
+    }
+}
+
+/// How much the tool says on stderr besides diagnostics, warnings and errors (`-q`, `-v`).
+/// Standard output is the same at every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// `--quiet`: diagnostics, warnings and errors only; no summary line, notes or progress.
+    Quiet = 0,
+    /// The default.
+    Normal = 1,
+    /// `--verbose`: also the project file, the server chosen and why, and each request made
+    /// (method, URL without credentials, status, size, time; never a header or a body).
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Sets the verbosity for the whole run (once, from the flags).
+pub fn set_verbosity(verbosity: Verbosity) {
+    VERBOSITY.store(verbosity as u8, Ordering::Relaxed);
+}
+
+/// The verbosity of this run.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Writes an informational line to stderr (a summary, a note), unless `--quiet`.
+pub fn eprint_info(text: &str) {
+    if verbosity() > Verbosity::Quiet {
+        eprint_text(text);
+    }
+}
+
+/// Writes a line to stderr only with `--verbose`; `text` is built only then.
+pub fn eprint_verbose(text: impl FnOnce() -> String) {
+    if verbosity() == Verbosity::Verbose {
+        eprint_text(&text());
     }
 }
 

@@ -20,7 +20,7 @@ use super::plan::Planned;
 use super::remote::{Connected, ServerArgs, connect, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Format, Output, eprint_text, print_text};
+use crate::output::{Format, Output, eprint_info, eprint_text, print_text};
 use crate::project::load_project;
 use conductor_client::{Client, ClientConfig};
 use std::time::Duration;
@@ -176,7 +176,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 // or nothing.
                 let fresh = planned.recompute(&RemoteState::read(client)?);
                 if !fresh.has_changes() {
-                    eprint_text(
+                    eprint_info(
                         "Nothing to apply: the server already holds these definitions (applied \
                          meanwhile, by another apply).\n",
                     );
@@ -201,7 +201,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         if output.format == Format::Json {
             print_text(&render_apply_json(&plan, &ApplyReport::default()));
         }
-        eprint_text("Nothing to apply.\n");
+        eprint_info("Nothing to apply.\n");
         release(lease, &client);
         return Ok(Exit::Success);
     }
@@ -272,7 +272,7 @@ fn take_lease(
     args: &ApplyArgs,
 ) -> Result<Result<Option<Lease>, Exit>, CliError> {
     let Some(project) = project else {
-        eprint_text(
+        eprint_info(
             "note: the project file names no `project`: without an inventory there is no lease, \
              so another apply at the same time is not kept out\n",
         );

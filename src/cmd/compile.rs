@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Output, eprint_text};
+use crate::output::{Output, eprint_info};
 use crate::write::{Replace, write_tree};
 
 /// Arguments of `compile`.
@@ -57,7 +57,7 @@ pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
     }
     let written = files.len();
     write_tree(&args.out, &files, Replace::Allowed)?;
-    eprint_text(&format!(
+    eprint_info(&format!(
         "compiled {} workflow{} and {} task definition{} into {} ({written} file{})\n",
         checked.compiled.workflows.len(),
         plural(checked.compiled.workflows.len()),

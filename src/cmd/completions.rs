@@ -8,7 +8,7 @@ use clap_complete::Shell;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{eprint_text, print_text};
+use crate::output::{eprint_info, print_text};
 use crate::write::{Replace, write_tree};
 
 /// Arguments of `completions`.
@@ -71,7 +71,7 @@ pub fn run_man(args: &ManArgs) -> Result<Exit, CliError> {
         }
         Some(dir) => {
             let report = write_tree(dir, &pages, Replace::Allowed)?;
-            eprint_text(&format!(
+            eprint_info(&format!(
                 "wrote {} man page{} into {} ({} changed)\n",
                 pages.len(),
                 if pages.len() == 1 { "" } else { "s" },

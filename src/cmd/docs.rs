@@ -8,7 +8,7 @@ use conductor_docs::{Definitions, Page, SourceLocation};
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Output, eprint_text};
+use crate::output::{Output, eprint_info};
 use crate::write::{Replace, write_if_changed, write_tree};
 
 /// The file listing what the last run wrote, so that a later run can remove pages whose
@@ -64,7 +64,7 @@ pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
     let definitions = Definitions::from_compiled(&checked.compiled, &checked.sources, &locate);
     let pages = conductor_docs::generate(&conductor_dsl::schema::dsl_schema(), &definitions);
     let changed = write_pages(&args.out, &pages)?;
-    eprint_text(&format!(
+    eprint_info(&format!(
         "documented {} workflow{} and {} task definition{} in {} ({} page{}, {changed} changed)\n",
         checked.compiled.workflows.len(),
         plural(checked.compiled.workflows.len()),

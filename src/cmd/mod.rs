@@ -67,7 +67,25 @@ pub fn load_definitions(
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
+    crate::output::eprint_verbose(|| match &project.file {
+        Some(file) => format!("project file: {}\n", file.display()),
+        None => format!(
+            "project file: none in {} or above (using the defaults)\n",
+            cwd.display()
+        ),
+    });
     let files = definition_files(paths, &project)?;
+    crate::output::eprint_verbose(|| {
+        format!(
+            "definition files: {}{}\n",
+            files.len(),
+            if paths.is_empty() {
+                " (the project's)"
+            } else {
+                " (from the command line)"
+            }
+        )
+    });
     let allowed = project.allowed_codes();
     let target = target(&project)?;
     let checked = check_files(
