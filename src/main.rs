@@ -70,6 +70,8 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// Apply the definitions (or a saved plan) to a Conductor server.
     Apply(cmd::apply::ApplyArgs),
+    /// Scaffold a project: project file, an example workflow, schemas, a CI workflow.
+    Init(cmd::init::InitArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell.
     Completions(cmd::completions::CompletionsArgs),
     /// Print the man page (or write every page with --out DIR).
@@ -109,6 +111,7 @@ fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(args),
         Command::Plan(args) => cmd::plan::run(args, output),
         Command::Apply(args) => cmd::apply::run(args, output),
+        Command::Init(args) => cmd::init::run(args),
         Command::Completions(args) => cmd::completions::run_completions(args),
         Command::Man(args) => cmd::completions::run_man(args),
     };

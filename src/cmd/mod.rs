@@ -7,6 +7,7 @@ pub mod completions;
 pub mod docs;
 pub mod explain;
 pub mod import;
+pub mod init;
 pub mod plan;
 mod remote;
 pub mod schema;
