@@ -239,8 +239,87 @@ pub fn eprint_verbose(text: impl FnOnce() -> String) {
     }
 }
 
-/// Writes to stderr, ignoring failures (there is nowhere left to report them).
+/// Writes to stderr, ignoring failures (there is nowhere left to report them). A progress
+/// line on the terminal is taken away while the text is written, then drawn again below it.
 pub fn eprint_text(text: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
+    let write = || {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+    };
+    let active = PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    match active {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
+
+/// The progress line shown while the server is talked to, if one is (see [`Progress`]).
+static PROGRESS: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// A progress line on stderr for a phase that talks to the server (reading it, applying):
+/// a spinner, what is being done, the requests made so far, the last one, and the time. Shown
+/// only when stderr is a terminal, outside CI (`CI` set), without `--quiet` or `--verbose`
+/// (which prints a line per request instead) and not with `--format json`; cleared when the
+/// phase ends (this value is dropped), so nothing of it stays in the terminal or reaches a log.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Starts the progress line of a phase, when [`Progress::wanted`].
+    pub fn start(output: &Output, what: &str) -> Progress {
+        if !Progress::wanted(output) {
+            return Progress { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} [{elapsed}] {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(what.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        *PROGRESS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(bar.clone());
+        Progress { bar: Some(bar) }
+    }
+
+    /// Whether a progress line is shown at all (see [`Progress`]).
+    fn wanted(output: &Output) -> bool {
+        output.format != Format::Json
+            && verbosity() == Verbosity::Normal
+            && std::env::var_os("CI").is_none_or(|value| value.is_empty())
+            && std::io::stderr().is_terminal()
+    }
+
+    /// Counts a request of the active phase (from the client's request observer).
+    pub fn request(method: &str, url: &str) {
+        let active = PROGRESS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(bar) = active {
+            bar.inc(1);
+            let count = bar.position();
+            let path = url.find("/api/").map_or(url, |at| &url[at..]);
+            bar.set_message(format!(
+                "{count} request{}, the last {method} {path}",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+            *PROGRESS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        }
+    }
 }

@@ -20,7 +20,7 @@ use super::plan::Planned;
 use super::remote::{Connected, ServerArgs, connect, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Format, Output, eprint_info, eprint_text, print_text};
+use crate::output::{Format, Output, Progress, eprint_info, eprint_text, print_text};
 use crate::project::load_project;
 use conductor_client::{Client, ClientConfig};
 use std::time::Duration;
@@ -95,6 +95,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 ));
                 return Ok(Exit::InputErrors);
             }
+            let progress = Progress::start(&output, "reading the server");
             let Connected {
                 client,
                 version,
@@ -110,6 +111,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 None
             };
             let remote = RemoteState::read(&client)?;
+            drop(progress);
             let moved = moved_since(&saved, &remote);
             if !moved.is_empty() {
                 let mut message = String::from(
@@ -174,7 +176,10 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             if lease.is_some() {
                 // Under the lease, the server is read again: what is applied is what was shown,
                 // or nothing.
-                let fresh = planned.recompute(&RemoteState::read(client)?);
+                let fresh = {
+                    let _progress = Progress::start(&output, "reading the server again");
+                    planned.recompute(&RemoteState::read(client)?)
+                };
                 if !fresh.has_changes() {
                     eprint_info(
                         "Nothing to apply: the server already holds these definitions (applied \
@@ -205,6 +210,14 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         release(lease, &client);
         return Ok(Exit::Success);
     }
+    let progress = Progress::start(
+        &output,
+        &format!(
+            "applying {} change{}",
+            plan.changes.len(),
+            if plan.changes.len() == 1 { "" } else { "s" }
+        ),
+    );
     let running = running_executions(&client, &plan)?;
     for entry in &running {
         let verb = match entry.action {
@@ -236,6 +249,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 None => Ok(()),
             },
         );
+    drop(progress);
     // The inventory the apply wrote carries no lease: that released it.
     if report.inventory.is_none() {
         release(lease, &client);

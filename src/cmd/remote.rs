@@ -154,13 +154,17 @@ impl ServerArgs {
         )));
         // `--verbose`: a line per exchange. The notice has no header and no body, and its URL
         // no credentials, so no secret can reach the line.
-        if crate::output::verbosity() == crate::output::Verbosity::Verbose {
-            config.on_request = Some(RequestObserver(std::sync::Arc::new(
-                |notice: &RequestNotice| {
+        // Otherwise, a request moves the progress line, if one is shown.
+        let verbose = crate::output::verbosity() == crate::output::Verbosity::Verbose;
+        config.on_request = Some(RequestObserver(std::sync::Arc::new(
+            move |notice: &RequestNotice| {
+                if verbose {
                     crate::output::eprint_text(&request_line(notice));
-                },
-            )));
-        }
+                } else {
+                    crate::output::Progress::request(&notice.method, &notice.url);
+                }
+            },
+        )));
         let key = std::env::var("CONDUCTOR_AUTH_KEY")
             .ok()
             .filter(|k| !k.is_empty());
