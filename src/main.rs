@@ -124,6 +124,9 @@ fn main() -> std::process::ExitCode {
                 message.push_str(&format!("  caused by: {cause}\n"));
                 source = cause.source();
             }
+            if let Some(hint) = error.hint() {
+                message.push_str(&format!("hint: {hint}\n"));
+            }
             eprint_text(&message);
             Exit::Failure.code()
         }

@@ -171,8 +171,13 @@ impl ServerArgs {
         let secret = std::env::var("CONDUCTOR_AUTH_SECRET")
             .ok()
             .filter(|s| !s.is_empty());
-        if let (Some(key), Some(secret)) = (key, secret) {
-            config.credentials = Some(Credentials::new(key, secret));
+        match (key, secret) {
+            (Some(key), Some(secret)) => config.credentials = Some(Credentials::new(key, secret)),
+            (Some(_), None) | (None, Some(_)) => crate::output::eprint_text(
+                "warning: only one of CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET is set: no \
+                 token is requested without both; set the other one too (or unset this one)\n",
+            ),
+            (None, None) => {}
         }
         if let Some(host) = config.plain_http_remote_host() {
             crate::output::eprint_text(&format!(
