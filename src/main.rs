@@ -31,7 +31,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "conductor-apply", version, after_help = EXIT_CODES_HELP)]
 struct Cli {
-    /// How to print diagnostics.
+    /// How to print diagnostics (and the plan): a command refuses a format it has no output
+    /// for (`check`: human, json, github, sarif; `plan`, `apply`: human, json, markdown, github).
     #[arg(long, global = true, value_enum, default_value = "human")]
     format: Format,
     /// When to use colour (also honours NO_COLOR).
@@ -78,6 +79,23 @@ enum Command {
     Man(cmd::completions::ManArgs),
 }
 
+/// The command's name, for [`cmd::format_refusal`].
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Check(_) => "check",
+        Command::Compile(_) => "compile",
+        Command::Import(_) => "import",
+        Command::Schema(_) => "schema",
+        Command::Docs(_) => "docs",
+        Command::Explain(_) => "explain",
+        Command::Plan(_) => "plan",
+        Command::Apply(_) => "apply",
+        Command::Init(_) => "init",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -102,6 +120,10 @@ fn main() -> std::process::ExitCode {
         color: !cli.no_color && cli.color.enabled(),
         color_stdout: !cli.no_color && cli.color.enabled_for_stdout(),
     };
+    if let Some(refusal) = cmd::format_refusal(command_name(&cli.command), cli.format) {
+        eprint_text(&format!("error: {refusal}\n"));
+        return Exit::Failure.code();
+    }
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),

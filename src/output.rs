@@ -23,7 +23,7 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
-    /// `plan`: a markdown document on stdout, for a pull-request comment or
+    /// `plan` and `apply`: a markdown document on stdout, for a pull-request comment or
     /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
     Markdown,
 }

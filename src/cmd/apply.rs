@@ -257,10 +257,14 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
     if let Some(reason) = &report.interrupted {
         eprint_text(&format!("error: {reason}\n"));
     }
-    if output.format == Format::Json {
-        print_text(&render_apply_json(&plan, &report));
-    } else {
-        print_text(&render_apply_human(&report));
+    match output.format {
+        Format::Json => print_text(&render_apply_json(&plan, &report)),
+        // Markdown only on stdout: the plan shown above, then the outcome as a section.
+        Format::Markdown => print_text(&format!(
+            "\n### conductor-apply apply\n\n```text\n{}```\n",
+            render_apply_human(&report).trim_start_matches('\n')
+        )),
+        _ => print_text(&render_apply_human(&report)),
     }
     let diagnostics = rejection_diagnostics(&report);
     output.side_report(&diagnostics.0, &diagnostics.1, diagnostics.1.len());

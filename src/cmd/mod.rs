@@ -14,14 +14,56 @@ pub mod schema;
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
+
 use conductor_check::ServerInventory;
 use conductor_model::versions::ServerVersion;
 use conductor_source::SourceMap;
 
 use crate::error::CliError;
-use crate::output::{Output, eprint_text};
+use crate::output::{Format, Output, eprint_text};
 use crate::project::{Project, load_project};
 use crate::stages::{Checked, check_files, definition_files};
+
+/// The formats each command has an output for: `--format` with another is refused rather
+/// than ignored. `human` is the default and always accepted.
+pub fn formats(command: &str) -> &'static [Format] {
+    use Format::{Github, Human, Json, Markdown, Sarif};
+    match command {
+        // Diagnostics only.
+        "check" | "compile" | "import" | "docs" => &[Human, Json, Github, Sarif],
+        // A plan or an apply report on stdout, diagnostics beside it.
+        "plan" | "apply" => &[Human, Json, Markdown, Github],
+        _ => &[Human],
+    }
+}
+
+/// Why `--format FORMAT` does not go with `command`, if it does not.
+pub fn format_refusal(command: &str, format: Format) -> Option<String> {
+    let accepted = formats(command);
+    if accepted.contains(&format) {
+        return None;
+    }
+    let name = |format: &Format| {
+        format
+            .to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default()
+    };
+    let list: Vec<String> = accepted.iter().map(name).collect();
+    Some(if list.len() == 1 {
+        format!(
+            "`{command}` has no {} output: it takes no --format",
+            name(&format)
+        )
+    } else {
+        format!(
+            "`{command}` has no {} output; --format takes {} here",
+            name(&format),
+            list.join(", ")
+        )
+    })
+}
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
