@@ -80,3 +80,56 @@ pub enum CliError {
         code: String,
     },
 }
+
+impl CliError {
+    /// The hint that solves the error, when one is known: printed under it as `hint: ...`.
+    pub fn hint(&self) -> Option<String> {
+        let CliError::Client(error) = self else {
+            return None;
+        };
+        let auth_set = auth_variables_set();
+        match error {
+            conductor_client::ClientError::Server { url, error, .. } if error.status == 404 => {
+                let base = url
+                    .find("/metadata/")
+                    .or_else(|| url.find("/admin/"))
+                    .map(|at| &url[..at])?;
+                (!base.ends_with("/api")).then(|| {
+                    format!(
+                        "the server URL `{base}` does not end in `/api`; Conductor's API is under \
+                         it: `{base}/api` (set by --server, --env, CONDUCTOR_SERVER_URL or the \
+                         project file's `server`)"
+                    )
+                })
+            }
+            conductor_client::ClientError::Server { error, .. }
+                if matches!(error.status, 401 | 403) =>
+            {
+                Some(if auth_set {
+                    "the server refused the key and secret of CONDUCTOR_AUTH_KEY and \
+                     CONDUCTOR_AUTH_SECRET, or they may not do this: check them, and the \
+                     application's permissions on the server"
+                        .to_owned()
+                } else {
+                    "the server wants a token: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET \
+                     to an application's key id and secret (a token is then requested from \
+                     POST /api/token)"
+                        .to_owned()
+                })
+            }
+            conductor_client::ClientError::Auth { .. } => Some(
+                "CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET are the key id and secret of an \
+                 application on the server: check both"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Whether both CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET are set (and not empty).
+fn auth_variables_set() -> bool {
+    ["CONDUCTOR_AUTH_KEY", "CONDUCTOR_AUTH_SECRET"]
+        .iter()
+        .all(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}

@@ -18,7 +18,7 @@ use std::error::Error as _;
 use clap::{Parser, Subcommand};
 
 use crate::exit::{EXIT_CODES_HELP, Exit};
-use crate::output::{ColorChoice, Format, Output, eprint_text};
+use crate::output::{ColorChoice, Format, Output, Verbosity, eprint_text, set_verbosity};
 
 /// mimalloc rather than the system allocator: a check allocates about a million small blocks
 /// (YAML values, span trees, DSL types, compiled definitions), and with glibc's allocator
@@ -31,7 +31,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "conductor-apply", version, after_help = EXIT_CODES_HELP)]
 struct Cli {
-    /// How to print diagnostics.
+    /// How to print diagnostics (and the plan): a command refuses a format it has no output
+    /// for (`check`: human, json, github, sarif; `plan`, `apply`: human, json, markdown, github).
     #[arg(long, global = true, value_enum, default_value = "human")]
     format: Format,
     /// When to use colour (also honours NO_COLOR).
@@ -40,6 +41,14 @@ struct Cli {
     /// Never use colour (same as `--color never`).
     #[arg(long, global = true)]
     no_color: bool,
+    /// Say less on stderr: diagnostics, warnings and errors only (no summary line, notes or
+    /// progress). Standard output is unchanged.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on stderr: the project file, the server and why it was chosen, and each request
+    /// made (method, URL, status, size, time; never a header, a body or a credential).
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,6 +73,30 @@ enum Command {
     Apply(cmd::apply::ApplyArgs),
     /// Run the workflow tests (`*.test.yaml`) offline, in a simulator of the server.
     Test(cmd::test::TestArgs),
+    /// Scaffold a project: project file, an example workflow, schemas, a CI workflow.
+    Init(cmd::init::InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (or write every page with --out DIR).
+    Man(cmd::completions::ManArgs),
+}
+
+/// The command's name, for [`cmd::format_refusal`].
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Check(_) => "check",
+        Command::Compile(_) => "compile",
+        Command::Import(_) => "import",
+        Command::Schema(_) => "schema",
+        Command::Docs(_) => "docs",
+        Command::Explain(_) => "explain",
+        Command::Plan(_) => "plan",
+        Command::Apply(_) => "apply",
+        Command::Test(_) => "test",
+        Command::Init(_) => "init",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -80,11 +113,20 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
+    set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    });
     let output = Output {
         format: cli.format,
         color: !cli.no_color && cli.color.enabled(),
         color_stdout: !cli.no_color && cli.color.enabled_for_stdout(),
     };
+    if let Some(refusal) = cmd::format_refusal(command_name(&cli.command), cli.format) {
+        eprint_text(&format!("error: {refusal}\n"));
+        return Exit::Failure.code();
+    }
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),
@@ -95,6 +137,9 @@ fn main() -> std::process::ExitCode {
         Command::Plan(args) => cmd::plan::run(args, output),
         Command::Apply(args) => cmd::apply::run(args, output),
         Command::Test(args) => cmd::test::run(args, output),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Completions(args) => cmd::completions::run_completions(args),
+        Command::Man(args) => cmd::completions::run_man(args),
     };
     match result {
         Ok(exit) => exit.code(),
@@ -104,6 +149,9 @@ fn main() -> std::process::ExitCode {
             while let Some(cause) = source {
                 message.push_str(&format!("  caused by: {cause}\n"));
                 source = cause.source();
+            }
+            if let Some(hint) = error.hint() {
+                message.push_str(&format!("hint: {hint}\n"));
             }
             eprint_text(&message);
             Exit::Failure.code()

@@ -1,6 +1,7 @@
 //! Where diagnostics and messages go, in which format and colour.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use clap::ValueEnum;
 use conductor_diagnostics::{
@@ -22,7 +23,7 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
-    /// `plan`: a markdown document on stdout, for a pull-request comment or
+    /// `plan` and `apply`: a markdown document on stdout, for a pull-request comment or
     /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
     Markdown,
 }
@@ -152,7 +153,7 @@ impl Output {
                 if suppressed > 0 {
                     summary.push_str(&format!(" ({suppressed} suppressed)"));
                 }
-                eprint_text(&format!("{summary}\n"));
+                eprint_info(&format!("{summary}\n"));
             }
             Format::Json => print_text(&render_json(
                 diagnostics,
@@ -195,8 +196,130 @@ pub fn print_text(text: &str) {
     }
 }
 
-/// Writes to stderr, ignoring failures (there is nowhere left to report them).
+/// How much the tool says on stderr besides diagnostics, warnings and errors (`-q`, `-v`).
+/// Standard output is the same at every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// `--quiet`: diagnostics, warnings and errors only; no summary line, notes or progress.
+    Quiet = 0,
+    /// The default.
+    Normal = 1,
+    /// `--verbose`: also the project file, the server chosen and why, and each request made
+    /// (method, URL without credentials, status, size, time; never a header or a body).
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Sets the verbosity for the whole run (once, from the flags).
+pub fn set_verbosity(verbosity: Verbosity) {
+    VERBOSITY.store(verbosity as u8, Ordering::Relaxed);
+}
+
+/// The verbosity of this run.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Writes an informational line to stderr (a summary, a note), unless `--quiet`.
+pub fn eprint_info(text: &str) {
+    if verbosity() > Verbosity::Quiet {
+        eprint_text(text);
+    }
+}
+
+/// Writes a line to stderr only with `--verbose`; `text` is built only then.
+pub fn eprint_verbose(text: impl FnOnce() -> String) {
+    if verbosity() == Verbosity::Verbose {
+        eprint_text(&text());
+    }
+}
+
+/// Writes to stderr, ignoring failures (there is nowhere left to report them). A progress
+/// line on the terminal is taken away while the text is written, then drawn again below it.
 pub fn eprint_text(text: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
+    let write = || {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+    };
+    let active = PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    match active {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
+
+/// The progress line shown while the server is talked to, if one is (see [`Progress`]).
+static PROGRESS: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// A progress line on stderr for a phase that talks to the server (reading it, applying):
+/// a spinner, what is being done, the requests made so far, the last one, and the time. Shown
+/// only when stderr is a terminal, outside CI (`CI` set), without `--quiet` or `--verbose`
+/// (which prints a line per request instead) and not with `--format json`; cleared when the
+/// phase ends (this value is dropped), so nothing of it stays in the terminal or reaches a log.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Starts the progress line of a phase, when [`Progress::wanted`].
+    pub fn start(output: &Output, what: &str) -> Progress {
+        if !Progress::wanted(output) {
+            return Progress { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} [{elapsed}] {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(what.to_owned());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        *PROGRESS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(bar.clone());
+        Progress { bar: Some(bar) }
+    }
+
+    /// Whether a progress line is shown at all (see [`Progress`]).
+    fn wanted(output: &Output) -> bool {
+        output.format != Format::Json
+            && verbosity() == Verbosity::Normal
+            && std::env::var_os("CI").is_none_or(|value| value.is_empty())
+            && std::io::stderr().is_terminal()
+    }
+
+    /// Counts a request of the active phase (from the client's request observer).
+    pub fn request(method: &str, url: &str) {
+        let active = PROGRESS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(bar) = active {
+            bar.inc(1);
+            let count = bar.position();
+            let path = url.find("/api/").map_or(url, |at| &url[at..]);
+            bar.set_message(format!(
+                "{count} request{}, the last {method} {path}",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+            *PROGRESS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        }
+    }
 }

@@ -129,6 +129,55 @@ pub fn write_tree(
     Ok(report)
 }
 
+/// Writes generated `files` under `out` with [`write_tree`] (replacing what changed), then
+/// removes the files the previous run listed in the manifest `out/MANIFEST` that are no longer
+/// generated, and lists this run's files there. Only names this command could have written are
+/// removed: plain relative paths ending in `extension`; other files in `out` are left alone.
+/// Returns how many files were written or removed.
+pub fn write_generated(
+    out: &Path,
+    files: &[(String, String)],
+    manifest: &str,
+    extension: &str,
+) -> Result<usize, CliError> {
+    let write_error = |path: &Path, source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(out).map_err(|source| write_error(out, source))?;
+    let manifest_path = out.join(manifest);
+    let previous: std::collections::BTreeSet<String> = std::fs::read_to_string(&manifest_path)
+        .map(|text| text.lines().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let current: std::collections::BTreeSet<String> =
+        files.iter().map(|(path, _)| path.clone()).collect();
+    let mut changed = write_tree(out, files, Replace::Allowed)?.written;
+    for stale in previous.difference(&current) {
+        let plain = stale.ends_with(extension)
+            && stale
+                .split('/')
+                .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+        if !plain {
+            continue;
+        }
+        let path = stale
+            .split('/')
+            .fold(out.to_path_buf(), |path, segment| path.join(segment));
+        refuse_symlinked_folders(out, &path)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => changed += 1,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(write_error(&path, source)),
+        }
+    }
+    let mut listed: String = current.iter().map(|path| format!("{path}\n")).collect();
+    if listed.is_empty() {
+        listed.push('\n');
+    }
+    write_if_changed(&manifest_path, &listed)?;
+    Ok(changed)
+}
+
 /// Writes one file (creating its folder) unless it already has that content.
 pub fn write_if_changed(path: &Path, text: &str) -> Result<(), CliError> {
     if matches!(existing(path, text), Existing::Same) {

@@ -20,7 +20,7 @@ use super::plan::Planned;
 use super::remote::{Connected, ServerArgs, connect, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Format, Output, eprint_text, print_text};
+use crate::output::{Format, Output, Progress, eprint_info, eprint_text, print_text};
 use crate::project::load_project;
 use conductor_client::{Client, ClientConfig};
 use std::time::Duration;
@@ -95,6 +95,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 ));
                 return Ok(Exit::InputErrors);
             }
+            let progress = Progress::start(&output, "reading the server");
             let Connected {
                 client,
                 version,
@@ -110,6 +111,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 None
             };
             let remote = RemoteState::read(&client)?;
+            drop(progress);
             let moved = moved_since(&saved, &remote);
             if !moved.is_empty() {
                 let mut message = String::from(
@@ -174,9 +176,12 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
             if lease.is_some() {
                 // Under the lease, the server is read again: what is applied is what was shown,
                 // or nothing.
-                let fresh = planned.recompute(&RemoteState::read(client)?);
+                let fresh = {
+                    let _progress = Progress::start(&output, "reading the server again");
+                    planned.recompute(&RemoteState::read(client)?)
+                };
                 if !fresh.has_changes() {
-                    eprint_text(
+                    eprint_info(
                         "Nothing to apply: the server already holds these definitions (applied \
                          meanwhile, by another apply).\n",
                     );
@@ -201,10 +206,18 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
         if output.format == Format::Json {
             print_text(&render_apply_json(&plan, &ApplyReport::default()));
         }
-        eprint_text("Nothing to apply.\n");
+        eprint_info("Nothing to apply.\n");
         release(lease, &client);
         return Ok(Exit::Success);
     }
+    let progress = Progress::start(
+        &output,
+        &format!(
+            "applying {} change{}",
+            plan.changes.len(),
+            if plan.changes.len() == 1 { "" } else { "s" }
+        ),
+    );
     let running = running_executions(&client, &plan)?;
     for entry in &running {
         let verb = match entry.action {
@@ -236,6 +249,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                 None => Ok(()),
             },
         );
+    drop(progress);
     // The inventory the apply wrote carries no lease: that released it.
     if report.inventory.is_none() {
         release(lease, &client);
@@ -243,10 +257,14 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
     if let Some(reason) = &report.interrupted {
         eprint_text(&format!("error: {reason}\n"));
     }
-    if output.format == Format::Json {
-        print_text(&render_apply_json(&plan, &report));
-    } else {
-        print_text(&render_apply_human(&report));
+    match output.format {
+        Format::Json => print_text(&render_apply_json(&plan, &report)),
+        // Markdown only on stdout: the plan shown above, then the outcome as a section.
+        Format::Markdown => print_text(&format!(
+            "\n### conductor-apply apply\n\n```text\n{}```\n",
+            render_apply_human(&report).trim_start_matches('\n')
+        )),
+        _ => print_text(&render_apply_human(&report)),
     }
     let diagnostics = rejection_diagnostics(&report);
     output.side_report(&diagnostics.0, &diagnostics.1, diagnostics.1.len());
@@ -272,7 +290,7 @@ fn take_lease(
     args: &ApplyArgs,
 ) -> Result<Result<Option<Lease>, Exit>, CliError> {
     let Some(project) = project else {
-        eprint_text(
+        eprint_info(
             "note: the project file names no `project`: without an inventory there is no lease, \
              so another apply at the same time is not kept out\n",
         );

@@ -8,8 +8,12 @@ use serde::Serialize;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Output, eprint_text};
-use crate::write::{Replace, write_tree};
+use crate::output::{Output, eprint_info};
+use crate::write::write_generated;
+
+/// The list of the files `compile` wrote, in the output directory: the next run removes those
+/// whose definitions are gone.
+pub const MANIFEST: &str = ".conductor-apply-compiled";
 
 /// Arguments of `compile`.
 #[derive(Debug, Args)]
@@ -18,11 +22,13 @@ use crate::write::{Replace, write_tree};
   DIR/workflows/<name>.v<version>.json    one per workflow version
   DIR/taskdefs/<name>.json                one per task definition
 Names are kept as they are, except characters unsafe in file names, written %XX.
-Nothing is written when any definition has an error.
+Nothing is written when any definition has an error. Files a previous run wrote for
+definitions that are gone are removed (DIR/.conductor-apply-compiled lists them); other
+files in DIR are left alone.
 
 Examples:
   conductor-apply compile --out build/conductor
-  conductor-apply compile workflows/orders.yaml --out /tmp/out"
+  conductor-apply compile workflows/hello.yaml --out /tmp/out"
 )]
 pub struct CompileArgs {
     /// Files or directories to compile. Default: the project's files.
@@ -56,9 +62,10 @@ pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
         ));
     }
     let written = files.len();
-    write_tree(&args.out, &files, Replace::Allowed)?;
-    eprint_text(&format!(
-        "compiled {} workflow{} and {} task definition{} into {} ({written} file{})\n",
+    let changed = write_generated(&args.out, &files, MANIFEST, ".json")?;
+    eprint_info(&format!(
+        "compiled {} workflow{} and {} task definition{} into {} ({written} file{}, {changed} \
+         changed or removed)\n",
         checked.compiled.workflows.len(),
         plural(checked.compiled.workflows.len()),
         checked.compiled.task_defs.len(),

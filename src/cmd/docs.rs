@@ -1,6 +1,5 @@
 //! `conductor-apply docs`: write the workflow catalogue and the DSL reference as Markdown.
 
-use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
@@ -8,8 +7,8 @@ use conductor_docs::{Definitions, Page, SourceLocation};
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Output, eprint_text};
-use crate::write::{Replace, write_if_changed, write_tree};
+use crate::output::{Output, eprint_info};
+use crate::write::write_generated;
 
 /// The file listing what the last run wrote, so that a later run can remove pages whose
 /// definition is gone without touching anything else in the directory.
@@ -33,7 +32,7 @@ Nothing is written when any definition has an error.
 
 Examples:
   conductor-apply docs --out docs/catalogue
-  conductor-apply docs workflows/orders.yaml --out /tmp/docs"
+  conductor-apply docs workflows/hello.yaml --out /tmp/docs"
 )]
 pub struct DocsArgs {
     /// Files or directories to document. Default: the project's files.
@@ -64,7 +63,7 @@ pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
     let definitions = Definitions::from_compiled(&checked.compiled, &checked.sources, &locate);
     let pages = conductor_docs::generate(&conductor_dsl::schema::dsl_schema(), &definitions);
     let changed = write_pages(&args.out, &pages)?;
-    eprint_text(&format!(
+    eprint_info(&format!(
         "documented {} workflow{} and {} task definition{} in {} ({} page{}, {changed} changed)\n",
         checked.compiled.workflows.len(),
         plural(checked.compiled.workflows.len()),
@@ -85,49 +84,11 @@ fn plural(count: usize) -> &'static str {
 /// changed); removes the pages the previous run listed that are no longer generated.
 /// Returns how many files were written or removed.
 fn write_pages(out: &Path, pages: &[Page]) -> Result<usize, CliError> {
-    let write_error = |path: &Path, source| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    std::fs::create_dir_all(out).map_err(|source| write_error(out, source))?;
-    let manifest_path = out.join(MANIFEST);
-    let previous: BTreeSet<String> = std::fs::read_to_string(&manifest_path)
-        .map(|text| text.lines().map(str::to_owned).collect())
-        .unwrap_or_default();
-    let current: BTreeSet<String> = pages.iter().map(|page| page.path.clone()).collect();
     let files: Vec<(String, String)> = pages
         .iter()
         .map(|page| (page.path.clone(), page.content.clone()))
         .collect();
-    let mut changed = write_tree(out, &files, Replace::Allowed)?.written;
-    for stale in previous.difference(&current) {
-        // Only names we could have written: a relative path of plain segments ending in `.md`.
-        let plain = stale.ends_with(".md")
-            && stale
-                .split('/')
-                .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
-        if !plain {
-            continue;
-        }
-        let path = page_path(out, stale);
-        match std::fs::remove_file(&path) {
-            Ok(()) => changed += 1,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(write_error(&path, source)),
-        }
-    }
-    let mut manifest: String = current.iter().map(|path| format!("{path}\n")).collect();
-    if manifest.is_empty() {
-        manifest.push('\n');
-    }
-    write_if_changed(&manifest_path, &manifest)?;
-    Ok(changed)
-}
-
-fn page_path(out: &Path, relative: &str) -> PathBuf {
-    relative
-        .split('/')
-        .fold(out.to_path_buf(), |path, segment| path.join(segment))
+    write_generated(out, &files, MANIFEST, ".md")
 }
 
 /// The project's root: the directory of the project file above `cwd`, else `cwd`.

@@ -3,9 +3,11 @@
 pub mod apply;
 pub mod check;
 pub mod compile;
+pub mod completions;
 pub mod docs;
 pub mod explain;
 pub mod import;
+pub mod init;
 pub mod plan;
 mod remote;
 pub mod schema;
@@ -14,14 +16,58 @@ pub mod test;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use clap::ValueEnum;
+
 use conductor_check::ServerInventory;
 use conductor_model::versions::ServerVersion;
 use conductor_source::SourceMap;
 
 use crate::error::CliError;
-use crate::output::{Output, eprint_text};
+use crate::output::{Format, Output, eprint_text};
 use crate::project::{Project, load_project};
 use crate::stages::{CheckOptions, Checked, check_files, definition_files};
+
+/// The formats each command has an output for: `--format` with another is refused rather
+/// than ignored. `human` is the default and always accepted.
+pub fn formats(command: &str) -> &'static [Format] {
+    use Format::{Github, Human, Json, Markdown, Sarif};
+    match command {
+        // Diagnostics only.
+        "check" | "compile" | "import" | "docs" => &[Human, Json, Github, Sarif],
+        // A plan or an apply report on stdout, diagnostics beside it.
+        "plan" | "apply" => &[Human, Json, Markdown, Github],
+        // Cases on stdout, diagnostics beside them.
+        "test" => &[Human, Json, Github],
+        _ => &[Human],
+    }
+}
+
+/// Why `--format FORMAT` does not go with `command`, if it does not.
+pub fn format_refusal(command: &str, format: Format) -> Option<String> {
+    let accepted = formats(command);
+    if accepted.contains(&format) {
+        return None;
+    }
+    let name = |format: &Format| {
+        format
+            .to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default()
+    };
+    let list: Vec<String> = accepted.iter().map(name).collect();
+    Some(if list.len() == 1 {
+        format!(
+            "`{command}` has no {} output: it takes no --format",
+            name(&format)
+        )
+    } else {
+        format!(
+            "`{command}` has no {} output; --format takes {} here",
+            name(&format),
+            list.join(", ")
+        )
+    })
+}
 
 /// Finds the project, then reads, parses, lowers and checks the definition files.
 pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
@@ -88,7 +134,25 @@ pub fn load_definitions_with(
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;
     let mut sources = SourceMap::new();
     let (project, diagnostics) = load_project(&cwd, &mut sources)?;
+    crate::output::eprint_verbose(|| match &project.file {
+        Some(file) => format!("project file: {}\n", file.display()),
+        None => format!(
+            "project file: none in {} or above (using the defaults)\n",
+            cwd.display()
+        ),
+    });
     let mut files = definition_files(paths, &project)?;
+    crate::output::eprint_verbose(|| {
+        format!(
+            "definition files: {}{}\n",
+            files.len(),
+            if paths.is_empty() {
+                " (the project's)"
+            } else {
+                " (from the command line)"
+            }
+        )
+    });
     let mut reported = None;
     // Without a project file there is no project to resolve against, only the working
     // directory: the paths given are the whole run.

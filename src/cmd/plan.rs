@@ -13,7 +13,7 @@ use conductor_plan::{Desired, Plan, PlanInput, PruneScope, RemoteState, compute_
 use super::remote::{Connected, ServerArgs, connect, desired_state, inventory, prune_scope};
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::{Format, Output, eprint_text, print_text};
+use crate::output::{Format, Output, Progress, eprint_info, eprint_text, print_text};
 
 /// Arguments of `plan`.
 #[derive(Debug, Args)]
@@ -63,7 +63,7 @@ pub fn run(args: &PlanArgs, output: Output) -> Result<Exit, CliError> {
     if let Some(path) = &args.out {
         plan.seal(&desired);
         write_plan(path, &plan)?;
-        eprint_text(&format!(
+        eprint_info(&format!(
             "Saved the plan to {}; apply exactly this plan with `conductor-apply apply {}`.\n",
             path.display(),
             path.display()
@@ -98,6 +98,7 @@ pub fn make_plan(
     // their references resolved against what it has.
     let mut connected = None;
     let (project, checked) = super::load_definitions(paths, |project| {
+        let _progress = Progress::start(&output, "reading the server");
         let found = connect(server, Some(project))?;
         let remote = RemoteState::read(&found.client)?;
         let target = super::CheckTarget {

@@ -6,7 +6,8 @@ use std::time::Duration;
 use clap::Args;
 use conductor_check::ServerInventory;
 use conductor_client::{
-    Client, ClientConfig, Credentials, RetryNotice, RetryObserver, RetryPolicy,
+    Client, ClientConfig, Credentials, RequestNotice, RequestObserver, RetryNotice, RetryObserver,
+    RetryPolicy,
 };
 use conductor_model::versions::ServerVersion;
 use conductor_plan::{Desired, DesiredDefinition, PruneScope, RemoteState, SourceRef};
@@ -58,6 +59,8 @@ pub struct ServerChoice {
     /// Whether a flag or the environment named it (rather than the project file or the
     /// default).
     pub explicit: bool,
+    /// Where it came from, in words (`--server`, `CONDUCTOR_SERVER_URL`, ...).
+    pub source: String,
 }
 
 impl ServerArgs {
@@ -67,6 +70,7 @@ impl ServerArgs {
             return Ok(ServerChoice {
                 url: url.clone(),
                 explicit: true,
+                source: "--server".to_owned(),
             });
         }
         if let Some(name) = &self.environment {
@@ -79,6 +83,7 @@ impl ServerArgs {
                 Some(url) => Ok(ServerChoice {
                     url,
                     explicit: true,
+                    source: format!("the project file's environment `{name}`"),
                 }),
                 None => Err(CliError::UnknownEnvironment {
                     name: name.clone(),
@@ -102,17 +107,20 @@ impl ServerArgs {
             return Ok(ServerChoice {
                 url,
                 explicit: true,
+                source: "CONDUCTOR_SERVER_URL".to_owned(),
             });
         }
         if let Some(url) = project.and_then(|p| p.settings.server.clone()) {
             return Ok(ServerChoice {
                 url,
                 explicit: false,
+                source: "the project file's `server`".to_owned(),
             });
         }
         Ok(ServerChoice {
             url: DEFAULT_SERVER.to_owned(),
             explicit: false,
+            source: "the default".to_owned(),
         })
     }
 
@@ -144,14 +152,32 @@ impl ServerArgs {
                 ));
             },
         )));
+        // `--verbose`: a line per exchange. The notice has no header and no body, and its URL
+        // no credentials, so no secret can reach the line.
+        // Otherwise, a request moves the progress line, if one is shown.
+        let verbose = crate::output::verbosity() == crate::output::Verbosity::Verbose;
+        config.on_request = Some(RequestObserver(std::sync::Arc::new(
+            move |notice: &RequestNotice| {
+                if verbose {
+                    crate::output::eprint_text(&request_line(notice));
+                } else {
+                    crate::output::Progress::request(&notice.method, &notice.url);
+                }
+            },
+        )));
         let key = std::env::var("CONDUCTOR_AUTH_KEY")
             .ok()
             .filter(|k| !k.is_empty());
         let secret = std::env::var("CONDUCTOR_AUTH_SECRET")
             .ok()
             .filter(|s| !s.is_empty());
-        if let (Some(key), Some(secret)) = (key, secret) {
-            config.credentials = Some(Credentials::new(key, secret));
+        match (key, secret) {
+            (Some(key), Some(secret)) => config.credentials = Some(Credentials::new(key, secret)),
+            (Some(_), None) | (None, Some(_)) => crate::output::eprint_text(
+                "warning: only one of CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET is set: no \
+                 token is requested without both; set the other one too (or unset this one)\n",
+            ),
+            (None, None) => {}
         }
         if let Some(host) = config.plain_http_remote_host() {
             crate::output::eprint_text(&format!(
@@ -167,6 +193,25 @@ impl ServerArgs {
         }
         Ok(Client::new(config)?)
     }
+}
+
+/// The `--verbose` line of one exchange with the server.
+fn request_line(notice: &RequestNotice) -> String {
+    let answer = match notice.status {
+        Some(status) => format!("{status} ({} bytes", notice.bytes),
+        None => "no answer (".to_owned(),
+    };
+    let attempt = if notice.attempt > 1 {
+        format!(", attempt {}", notice.attempt)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {} -> {answer}, {} ms{attempt})\n",
+        notice.method,
+        notice.url,
+        notice.elapsed.as_millis()
+    )
 }
 
 /// An error naming the environments the project defines when it has none called `name`.
@@ -206,9 +251,16 @@ pub struct Connected {
 pub fn connect(server: &ServerArgs, project: Option<&Project>) -> Result<Connected, CliError> {
     let choice = server.choose(project)?;
     let client = server.client(&choice.url)?;
+    crate::output::eprint_verbose(|| {
+        format!("server: {} ({})\n", client.base_url(), choice.source)
+    });
     let reported = client.server_version()?;
+    crate::output::eprint_verbose(|| match &reported {
+        Some(version) => format!("server version: {version}\n"),
+        None => "server version: not reported\n".to_owned(),
+    });
     if client.token_endpoint_missing() {
-        crate::output::eprint_text(&format!(
+        crate::output::eprint_info(&format!(
             "note: CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET are set, but {} has no token \
              endpoint (POST /api/token answered 404, as on Conductor OSS, which has no auth): \
              going on without a token\n",
@@ -221,7 +273,7 @@ pub fn connect(server: &ServerArgs, project: Option<&Project>) -> Result<Connect
         (Some(version), _) => version,
         (None, Some(text)) => {
             let assumed = configured.unwrap_or(ServerVersion::NEWEST_KNOWN);
-            crate::output::eprint_text(&format!(
+            crate::output::eprint_info(&format!(
                 "note: the server reports version `{text}`, which is not a version this tool \
                  knows how to read: assuming {assumed}\n"
             ));

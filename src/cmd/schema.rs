@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::CliError;
 use crate::exit::Exit;
-use crate::output::eprint_text;
+use crate::output::eprint_info;
 
 /// Arguments of `schema`.
 #[derive(Debug, Args)]
@@ -78,7 +78,7 @@ pub fn run(args: &SchemaArgs) -> Result<Exit, CliError> {
         let path = args.out.join(name);
         std::fs::write(&path, text).map_err(|source| CliError::Write { path, source })?;
     }
-    eprint_text(&format!(
+    eprint_info(&format!(
         "wrote {} schemas into {}\n",
         files.len(),
         args.out.display()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod http_peer;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

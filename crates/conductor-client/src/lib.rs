@@ -13,6 +13,8 @@
 //!   bounded number of times. Creating with `POST /api/metadata/workflow` is not retried.
 //!   [`ClientConfig::on_retry`] is told about each retry before the wait, and
 //!   [`ClientConfig::deadline`] bounds the whole conversation, waits included.
+//!   [`ClientConfig::on_request`] is told about each exchange (method, URL without
+//!   credentials, status, size, time; never a header or a body).
 //! - Answers are read up to [`ClientConfig::max_response_bytes`]; a longer one is an error.
 //! - Text the server sends back is scrubbed of the key, the secret, the token and the URL's
 //!   password before it reaches an error; a name that is empty, `.` or `..` is refused as a
@@ -92,6 +94,8 @@ pub struct ClientConfig {
     pub max_response_bytes: u64,
     /// Told about each retry before the client waits for it (the CLI prints a line).
     pub on_retry: Option<RetryObserver>,
+    /// Told about each HTTP exchange once it ended, answered or not (the CLI's `--verbose`).
+    pub on_request: Option<RequestObserver>,
 }
 
 /// The largest answer body read by default: 512 MiB, far above the metadata of the largest
@@ -125,6 +129,34 @@ impl std::fmt::Debug for RetryObserver {
     }
 }
 
+/// One HTTP exchange the client made (see [`ClientConfig::on_request`]). Carries no header
+/// and no body, so no credential or token can reach it; the URL is without credentials.
+#[derive(Debug, Clone)]
+pub struct RequestNotice {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, without credentials.
+    pub url: String,
+    /// The attempt (1 for the first).
+    pub attempt: u32,
+    /// The answer's status; `None` when no answer came (no connection, a timeout).
+    pub status: Option<u16>,
+    /// The length of the answer's body in bytes, as read (0 when it was not read).
+    pub bytes: u64,
+    /// From sending to the end of the answer.
+    pub elapsed: Duration,
+}
+
+/// A function told about each HTTP exchange (see [`ClientConfig::on_request`]).
+#[derive(Clone)]
+pub struct RequestObserver(pub std::sync::Arc<dyn Fn(&RequestNotice) + Send + Sync>);
+
+impl std::fmt::Debug for RequestObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestObserver")
+    }
+}
+
 impl ClientConfig {
     /// A configuration for the API at `base_url` (`http(s)://host:port/api`), with default
     /// timeouts (10 s to connect, 60 s per request) and retries. A trailing `/` is ignored.
@@ -153,6 +185,7 @@ impl ClientConfig {
             deadline: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             on_retry: None,
+            on_request: None,
         })
     }
 
@@ -612,13 +645,31 @@ impl Client {
                 .body(body.to_owned());
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = builder
+        let started = Instant::now();
+        let mut answered = None;
+        let exchange = builder
             .send()
-            .map_err(|source| Failure::Transport(Box::new(source.without_url())))?;
-        let status = response.status();
-        let retry_after = retry_after(&response);
-        let text = self.read_body(method, url, response)?;
-        Ok((status, retry_after, text))
+            .map_err(|source| Failure::Transport(Box::new(source.without_url())))
+            .and_then(|response| {
+                let status = response.status();
+                answered = Some(status.as_u16());
+                let retry_after = retry_after(&response);
+                let text = self.read_body(method, url, response)?;
+                Ok((status, retry_after, text))
+            });
+        if let Some(observer) = &self.config.on_request {
+            (observer.0)(&RequestNotice {
+                method: method.to_string(),
+                url: redact(url),
+                attempt,
+                status: answered,
+                bytes: exchange
+                    .as_ref()
+                    .map_or(0, |(_, _, text)| text.len() as u64),
+                elapsed: started.elapsed(),
+            });
+        }
+        exchange
     }
 
     /// The body of an answer as text, refused past `max_response_bytes`: by its announced

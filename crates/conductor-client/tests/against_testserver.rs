@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use conductor_client::{Client, ClientConfig, ClientError, Credentials, RetryPolicy};
+use conductor_client::{
+    Client, ClientConfig, ClientError, Credentials, RequestNotice, RequestObserver, RetryPolicy,
+};
 use conductor_testserver::{Auth, Faults, ServerConfig, ServerHandle, start};
 use serde_json::json;
 
@@ -140,6 +142,50 @@ fn tokens_are_fetched_and_refreshed_on_401() {
     std::thread::sleep(Duration::from_millis(150));
     client.list_workflow_defs().unwrap();
     assert_eq!(client.stats().token_requests, 2);
+}
+
+#[test]
+fn the_request_observer_sees_every_exchange_and_no_secret() {
+    let server = server(ServerConfig {
+        auth: Some(Auth {
+            key_id: "the-key".to_owned(),
+            key_secret: "the-secret".to_owned(),
+            token_ttl: None,
+        }),
+        ..ServerConfig::default()
+    });
+    let url = server
+        .base_url()
+        .replace("http://", "http://user:pass-word@");
+    let mut config = ClientConfig::new(&url).unwrap();
+    config.credentials = Some(Credentials::new("the-key", "the-secret"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<RequestNotice>::new()));
+    let sink = seen.clone();
+    config.on_request = Some(RequestObserver(std::sync::Arc::new(move |notice| {
+        sink.lock().unwrap().push(notice.clone());
+    })));
+    let client = Client::new(config).unwrap();
+    client.list_workflow_defs().unwrap();
+    client.get_workflow_def("missing", 1).unwrap_err();
+    let seen = seen.lock().unwrap();
+    let lines: Vec<String> = seen
+        .iter()
+        .map(|n| format!("{} {} {:?} {}", n.method, n.url, n.status, n.attempt))
+        .collect();
+    let base = server.base_url();
+    assert_eq!(
+        lines,
+        [
+            format!("POST {base}/token Some(200) 1"),
+            format!("GET {base}/metadata/workflow Some(200) 1"),
+            format!("GET {base}/metadata/workflow/missing?version=1 Some(404) 1"),
+        ]
+    );
+    assert!(seen[1].bytes > 0, "the body's length is counted");
+    let debug = format!("{seen:?}");
+    for secret in ["the-key", "the-secret", "pass-word"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
 }
 
 #[test]
