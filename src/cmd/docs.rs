@@ -61,7 +61,11 @@ pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
         }
     };
     let definitions = Definitions::from_compiled(&checked.compiled, &checked.sources, &locate);
-    let pages = conductor_docs::generate(&conductor_dsl::schema::dsl_schema(), &definitions);
+    let pages = conductor_docs::generate_with_project(
+        &conductor_dsl::schema::dsl_schema(),
+        &super::schema::project_schema(),
+        &definitions,
+    );
     let changed = write_pages(&args.out, &pages)?;
     eprint_info(&format!(
         "documented {} workflow{} and {} task definition{} in {} ({} page{}, {changed} changed)\n",

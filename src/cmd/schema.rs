@@ -31,6 +31,14 @@ pub struct SchemaArgs {
     pub out: PathBuf,
 }
 
+/// The JSON Schema of the project file, `conductor-apply.yaml`.
+pub fn project_schema() -> Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<crate::project::ProjectSettings>()
+        .into()
+}
+
 /// Every committed schema: its file name and contents, pretty-printed with a final newline.
 pub fn schema_files() -> Vec<(&'static str, String)> {
     let files: Vec<(&'static str, Value)> = vec![

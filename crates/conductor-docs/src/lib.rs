@@ -156,3 +156,19 @@ pub fn generate(dsl_schema: &serde_json::Value, definitions: &Definitions<'_>) -
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
 }
+
+/// [`generate`], with the reference of the project file from its JSON Schema
+/// (`reference/project.md`).
+pub fn generate_with_project(
+    dsl_schema: &serde_json::Value,
+    project_schema: &serde_json::Value,
+    definitions: &Definitions<'_>,
+) -> Vec<Page> {
+    let mut pages = catalogue::catalogue(definitions);
+    pages.extend(reference::dsl_and_project_reference(
+        dsl_schema,
+        project_schema,
+    ));
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages
+}
