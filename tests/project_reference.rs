@@ -10,10 +10,7 @@ use serde_json::Value;
 #[test]
 fn the_reference_documents_every_key_of_the_project_file() {
     let sandbox = Sandbox::new();
-    sandbox.write(
-        "conductor-apply.yaml",
-        "files: [\"*.yaml\"]\n",
-    );
+    sandbox.write("conductor-apply.yaml", "files: [\"*.yaml\"]\n");
     sandbox.write(
         "a.yaml",
         "workflow: a\nownerEmail: a@example.com\ntasks:\n  - {ref: a, task: a}\n",
