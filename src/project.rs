@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use conductor_diagnostics::{Code, Diagnostic, suggest};
 use conductor_dsl::locate::DocumentSpans;
+use conductor_dsl::overlay::{Overlay, is_value_name};
 use conductor_dsl::validate::validate_with_schema;
 use conductor_model::versions::ServerVersion;
 use conductor_source::yaml::{parse_yaml, push_segment};
@@ -47,8 +48,15 @@ pub struct ProjectSettings {
     #[serde(default)]
     #[schemars(example = "3.21.14", regex(pattern = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"))]
     pub server_version: Option<String>,
-    /// Named environments, chosen with `--env NAME`; each overrides the server. (Overlays of
-    /// definition values per environment are planned; this map is where they will go.)
+    /// Values for `((name))` in the definitions, the same in every environment unless an
+    /// environment's `values` overrides them: a string that is exactly `((name))` takes the
+    /// value with its type, a longer one gets its text (`https://((notifyHost))/orders`). Names:
+    /// a letter or `_`, then letters, digits, `_`, `-`, `.`. Strings, numbers and booleans.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({"ownerEmail": "orders@example.com", "notifyHost": "notify.example.com"}))]
+    pub values: Option<BTreeMap<String, OverlayValue>>,
+    /// Named environments, chosen with `--env NAME`: each may name its server, its server
+    /// version and its own `values` (which override the top-level ones).
     #[serde(default)]
     pub environments: Option<BTreeMap<String, EnvironmentSettings>>,
     /// Which definitions on the server `apply --prune` may delete: those whose names match
@@ -76,6 +84,32 @@ pub struct EnvironmentSettings {
     #[serde(default)]
     #[schemars(example = "3.32.1", regex(pattern = r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$"))]
     pub server_version: Option<String>,
+    /// Values for `((name))` in this environment, over the top-level `values`.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({"notifyHost": "notify.staging.example.com"}))]
+    pub values: Option<BTreeMap<String, OverlayValue>>,
+}
+
+/// A value of `values`: a string, a number or a boolean.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OverlayValue {
+    /// A string.
+    String(String),
+    /// A number.
+    Number(serde_json::Number),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl OverlayValue {
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            OverlayValue::String(text) => serde_json::Value::String(text.clone()),
+            OverlayValue::Number(number) => serde_json::Value::Number(number.clone()),
+            OverlayValue::Bool(flag) => serde_json::Value::Bool(*flag),
+        }
+    }
 }
 
 /// The prune scope: name globs (`*`, `?`, `[abc]`) per kind of definition.
@@ -113,6 +147,37 @@ impl Project {
         from_environment
             .or(self.settings.server_version.as_deref())
             .and_then(ServerVersion::parse)
+    }
+
+    /// The values of `environment` (the top-level `values`, overridden by the environment's)
+    /// for `((name))` in the definitions, with the names only other environments declare.
+    pub fn overlay(&self, environment: Option<&str>) -> Overlay {
+        let mut overlay = Overlay {
+            environment: environment.map(str::to_owned),
+            ..Overlay::default()
+        };
+        for (name, value) in self.settings.values.iter().flatten() {
+            overlay.values.insert(name.clone(), value.to_json());
+        }
+        let environments = self.settings.environments.iter().flatten();
+        for (env_name, settings) in environments {
+            for (name, value) in settings.values.iter().flatten() {
+                if Some(env_name.as_str()) == environment {
+                    overlay.values.insert(name.clone(), value.to_json());
+                } else {
+                    overlay
+                        .elsewhere
+                        .entry(name.clone())
+                        .or_default()
+                        .push(env_name.clone());
+                }
+            }
+        }
+        let values = &overlay.values;
+        overlay
+            .elsewhere
+            .retain(|name, _| !values.contains_key(name));
+        overlay
     }
 
     /// The codes of the settings' `allow` list; entries that name no code are reported when
@@ -299,6 +364,42 @@ fn value_problems(
             environment.server_version.clone(),
         ));
         servers.push((format!("{pointer}/server"), environment.server.clone()));
+    }
+    // Value names (`((name))` in the definitions) must be names.
+    let mut value_maps = vec![("/values".to_owned(), settings.values.as_ref())];
+    for (name, environment) in settings.environments.iter().flatten() {
+        let mut pointer = "/environments".to_owned();
+        push_segment(&mut pointer, name);
+        value_maps.push((format!("{pointer}/values"), environment.values.as_ref()));
+    }
+    for (pointer, values) in value_maps {
+        for name in values.into_iter().flat_map(BTreeMap::keys) {
+            if is_value_name(name) {
+                continue;
+            }
+            let key_span = spans
+                .root
+                .lookup(&pointer)
+                .and_then(|found| {
+                    found
+                        .node
+                        .as_mapping()?
+                        .iter()
+                        .find(|entry| &entry.key == name)
+                        .map(|entry| entry.key_span.clone())
+                })
+                .unwrap_or(spans.span.start..spans.span.start);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ValueNotAllowed,
+                    format!("`{name}` is not a value name"),
+                )
+                .with_primary(file, key_span, "not a name")
+                .with_help(
+                    "start with a letter or `_`, then use letters, digits, `_`, `-` and `.`",
+                ),
+            );
+        }
     }
     for (pointer, version) in versions {
         let Some(version) = version else { continue };

@@ -12,6 +12,7 @@ use conductor_diagnostics::{
     sort_diagnostics, suppress,
 };
 use conductor_dsl::lower::{Compiled, lower_document};
+use conductor_dsl::overlay::Overlay;
 use conductor_dsl::parse::{ParseOptions, ParsedFile, parse_file_with};
 use conductor_dsl::validate::prepare_validator;
 use conductor_model::versions::ServerVersion;
@@ -133,6 +134,9 @@ pub struct CheckOptions<'a> {
     /// define, so that references into them resolve: a project's other files when `check` is
     /// given some. `None`: every file is reported.
     pub reported: Option<usize>,
+    /// The values of the chosen environment: each `((name))` takes its value from it (CA110
+    /// when it has none).
+    pub overlay: Option<&'a Overlay>,
 }
 
 /// Reads, parses, lowers and checks the files, then drops the diagnostics whose code is in
@@ -168,6 +172,7 @@ fn read_parse_lower_check(
         skip_foreign,
         explicit,
         reported,
+        overlay,
     } = *options;
     let mut ids = Vec::with_capacity(files.len());
     let mut strict = Vec::with_capacity(files.len());
@@ -180,7 +185,7 @@ fn read_parse_lower_check(
         }
         ids.push(id);
     }
-    let parsed = parse_in_parallel(&sources, &ids, &strict);
+    let parsed = parse_in_parallel(&sources, &ids, &strict, overlay);
     let reported = reported.unwrap_or(ids.len()).min(ids.len());
     let mut documents = Vec::new();
     let (mut definitions, mut skipped) = (0, 0);
@@ -302,9 +307,15 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
 /// Parses every file, spreading files over the machine's cores. Results are in file order.
 /// `strict[i]` says whether file `i` is read as definitions whatever it holds; the others skip
 /// documents that are not DSL.
-fn parse_in_parallel(sources: &SourceMap, ids: &[FileId], strict: &[bool]) -> Vec<ParsedFile> {
+fn parse_in_parallel(
+    sources: &SourceMap,
+    ids: &[FileId],
+    strict: &[bool],
+    overlay: Option<&Overlay>,
+) -> Vec<ParsedFile> {
     let options = |idx: usize| ParseOptions {
         skip_foreign: !strict.get(idx).copied().unwrap_or(true),
+        overlay,
     };
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())

@@ -30,7 +30,8 @@ pub struct CheckArgs {
     /// every version shares.
     #[arg(long, value_name = "VERSION", value_parser = parse_server_version)]
     pub server_version: Option<ServerVersion>,
-    /// A named environment of the project file whose `serverVersion` to check for.
+    /// A named environment of the project file: its `values` replace `((name))` in the
+    /// definitions, and its `serverVersion` is checked for.
     #[arg(long = "env", value_name = "NAME")]
     pub environment: Option<String>,
 }
@@ -55,6 +56,7 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
                     .server_version
                     .or_else(|| project.server_version(args.environment.as_deref())),
                 server: None,
+                environment: args.environment.clone(),
             })
         },
         super::Context::Project,

@@ -36,11 +36,17 @@ pub struct CompileArgs {
     /// The directory to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// A named environment of the project file whose `values` replace `((name))` in the
+    /// definitions. Default: the top-level `values`.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
 }
 
 /// Runs `compile`.
 pub fn run(args: &CompileArgs, output: Output) -> Result<Exit, CliError> {
-    let Some(checked) = super::definitions_to_write(&args.paths, output)? else {
+    let Some(checked) =
+        super::definitions_to_write(&args.paths, args.environment.as_deref(), output)?
+    else {
         return Ok(Exit::InputErrors);
     };
     // Every file is rendered and every name checked before the first is written.

@@ -40,11 +40,17 @@ pub struct DocsArgs {
     /// The directory to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// A named environment of the project file whose `values` replace `((name))` in the
+    /// definitions documented. Default: the top-level `values`.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
 }
 
 /// Runs `docs`.
 pub fn run(args: &DocsArgs, output: Output) -> Result<Exit, CliError> {
-    let Some(checked) = super::definitions_to_write(&args.paths, output)? else {
+    let Some(checked) =
+        super::definitions_to_write(&args.paths, args.environment.as_deref(), output)?
+    else {
         return Ok(Exit::InputErrors);
     };
     let cwd = std::env::current_dir().map_err(|source| CliError::CurrentDir { source })?;

@@ -196,12 +196,17 @@ project: {id}
 files: ["workflows/**/*.yaml"]
 # The server; --env, --server and CONDUCTOR_SERVER_URL take precedence.
 server: http://localhost:8080/api
+# Values for ((name)) in the definitions (environments may override them).
+# values:
+#   greetingLanguage: en
 # Named environments, chosen with --env NAME.
 # environments:
 #   staging:
 #     server: https://conductor.staging.example.com/api
+#     values: {greetingLanguage: en}       # ((greetingLanguage)) in a definition
 #   production:
 #     server: https://conductor.example.com/api
+#     values: {greetingLanguage: en}
 # What `apply --prune` may delete (only definitions this project applied).
 # prune:
 #   workflows: ["hello*"]

@@ -69,9 +69,22 @@ pub fn format_refusal(command: &str, format: Format) -> Option<String> {
     })
 }
 
-/// Finds the project, then reads, parses, lowers and checks the definition files.
-pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
-    load_definitions(paths, |_| Ok(CheckTarget::default())).map(|(_, checked)| checked)
+/// Finds the project, then reads, parses, lowers and checks the definition files, with the
+/// values of `environment` (`--env`) for their `((name))`.
+pub fn check_definitions(
+    paths: &[PathBuf],
+    environment: Option<&str>,
+) -> Result<Checked, CliError> {
+    load_definitions(paths, |project| {
+        if let Some(name) = environment {
+            remote::environment_exists(project, name)?;
+        }
+        Ok(CheckTarget {
+            environment: environment.map(str::to_owned),
+            ..CheckTarget::default()
+        })
+    })
+    .map(|(_, checked)| checked)
 }
 
 /// For the commands that write from the definitions (`compile`, `docs`): checks them and
@@ -79,9 +92,10 @@ pub fn check_definitions(paths: &[PathBuf]) -> Result<Checked, CliError> {
 /// ever written from a definition with an error.
 pub fn definitions_to_write(
     paths: &[PathBuf],
+    environment: Option<&str>,
     output: Output,
 ) -> Result<Option<Checked>, CliError> {
-    let checked = check_definitions(paths)?;
+    let checked = check_definitions(paths, environment)?;
     output.report(
         &checked.diagnostics,
         &checked.sources,
@@ -102,6 +116,9 @@ pub struct CheckTarget {
     pub version: Option<ServerVersion>,
     /// What the server has, so that references resolving there are not reported.
     pub server: Option<ServerInventory>,
+    /// The environment (`--env`) whose values replace `((name))` in the definitions; `None`:
+    /// the project's top-level `values`.
+    pub environment: Option<String>,
 }
 
 /// Like [`check_definitions`], also returning the project (its server, prune scope, ...).
@@ -171,6 +188,7 @@ pub fn load_definitions_with(
     }
     let allowed = project.allowed_codes();
     let target = target(&project)?;
+    let overlay = project.overlay(target.environment.as_deref());
     let options = CheckOptions {
         allowed: &allowed,
         target: target.version,
@@ -180,6 +198,7 @@ pub fn load_definitions_with(
         skip_foreign: project.settings.files.is_none(),
         explicit: paths,
         reported,
+        overlay: Some(&overlay),
     };
     let checked = check_files(&files, sources, diagnostics, &options)?;
     Ok((project, checked))

@@ -104,6 +104,7 @@ pub fn make_plan(
         let target = super::CheckTarget {
             version: Some(found.version),
             server: Some(inventory(&remote)),
+            environment: server.environment.clone(),
         };
         connected = Some((found, remote));
         Ok(target)

@@ -440,6 +440,13 @@ catalogue! {
         severity: Warning,
         summary: "an allow comment names a code that nothing reports on the next line",
     },
+    UnknownValue => {
+        code: "CA110",
+        name: "unknown-value",
+        stage: Load,
+        severity: Error,
+        summary: "a `((name))` names no value of the project file for the environment",
+    },
     // CA2xx: schema. Reported by validating a document against the DSL's JSON Schema.
     UnknownKey => {
         code: "CA201",

@@ -3,6 +3,7 @@
 //!
 //! The stages follow the data:
 //! 1. [`load`]: YAML text → JSON values and span trees (problems are CA1xx diagnostics);
+//!    [`overlay`] then replaces each `((name))` by the project file's value for the environment;
 //! 2. [`validate`]: each document against the generated schema (CA2xx), mapping every schema
 //!    error to the exact key or value;
 //! 3. [`parse`]: schema-valid documents into the [`syntax`] types;
@@ -32,6 +33,7 @@ pub mod import;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod overlay;
 pub mod parse;
 pub mod raise;
 pub mod schema;

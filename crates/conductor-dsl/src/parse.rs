@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::load::{SourceDocument, load_file};
 use crate::locate::{DocumentSpans, Part, span_at};
 use crate::lower::ParsedDocument;
+use crate::overlay::{Overlay, apply_overlay};
 use crate::syntax::document::Document;
 use crate::validate::validate_document;
 
@@ -17,12 +18,16 @@ pub fn parse_file(file: FileId, source: &SourceFile) -> (Vec<ParsedDocument>, Ve
     (parsed.documents, parsed.diagnostics)
 }
 
-/// How [`parse_file_with`] treats documents that are not definitions.
+/// How [`parse_file_with`] treats documents that are not definitions, and the environment
+/// overlay to apply.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ParseOptions {
+pub struct ParseOptions<'o> {
     /// Skip, rather than report, documents that are obviously not DSL: YAML of other tools
     /// (docker-compose files, Kubernetes manifests, CI pipelines) found by a default glob.
     pub skip_foreign: bool,
+    /// The `((name))` values of the chosen environment ([`crate::overlay`]), replaced after
+    /// loading; a document with a name without a value is reported and left out.
+    pub overlay: Option<&'o Overlay>,
 }
 
 /// What [`parse_file_with`] found in one file.
@@ -39,7 +44,7 @@ pub struct ParsedFile {
 }
 
 /// Like [`parse_file`], with options, counting the definitions and the skipped documents.
-pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions) -> ParsedFile {
+pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions<'_>) -> ParsedFile {
     let (documents, diagnostics) = load_file(file, source);
     let mut out = ParsedFile {
         documents: Vec::with_capacity(documents.len()),
@@ -47,12 +52,19 @@ pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions)
         definitions: 0,
         skipped: 0,
     };
-    for document in documents {
+    for mut document in documents {
         if options.skip_foreign && !looks_like_definition(&document.yaml.value) {
             out.skipped += 1;
             continue;
         }
         out.definitions += 1;
+        if let Some(overlay) = options.overlay {
+            let unknown = apply_overlay(&mut document, source, overlay);
+            if !unknown.is_empty() {
+                out.diagnostics.extend(unknown);
+                continue;
+            }
+        }
         let schema_diagnostics = validate_document(&document);
         if !schema_diagnostics.is_empty() {
             out.diagnostics.extend(schema_diagnostics);
