@@ -454,53 +454,56 @@ fn run_case(
 /// Added to the references of a workflow with a FORK_JOIN_DYNAMIC (not a valid reference).
 const DYNAMIC_FORK_MARK: &str = " dynamic fork";
 
-/// References of a workflow at any depth, and of the sub-workflows it runs.
-fn collect_references(library: &Library, def: &Value, out: &mut BTreeSet<String>, depth: u32) {
-    fn walk(library: &Library, tasks: &[Value], out: &mut BTreeSet<String>, depth: u32) {
-        for task in tasks {
-            if let Some(reference) = task.get("taskReferenceName").and_then(Value::as_str) {
-                out.insert(reference.to_owned());
+/// Every task of a task list at any depth (SWITCH cases and default, loop bodies, fork
+/// branches), with whether it runs inside a DO_WHILE. Sub-workflows are not entered.
+fn each_task<'v>(tasks: &'v [Value], looped: bool, visit: &mut dyn FnMut(&'v Value, bool)) {
+    let list = |task: &'v Value, key: &str| -> &'v [Value] {
+        task.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    for task in tasks {
+        visit(task, looped);
+        each_task(list(task, "defaultCase"), looped, visit);
+        each_task(list(task, "loopOver"), true, visit);
+        if let Some(Value::Object(cases)) = task.get("decisionCases") {
+            for case in cases.values().filter_map(Value::as_array) {
+                each_task(case, looped, visit);
             }
-            if task.get("type").and_then(Value::as_str) == Some("FORK_JOIN_DYNAMIC") {
-                out.insert(DYNAMIC_FORK_MARK.to_owned());
-            }
-            for key in ["defaultCase", "loopOver"] {
-                if let Some(Value::Array(list)) = task.get(key) {
-                    walk(library, list, out, depth);
-                }
-            }
-            if let Some(Value::Object(cases)) = task.get("decisionCases") {
-                for list in cases.values().filter_map(Value::as_array) {
-                    walk(library, list, out, depth);
-                }
-            }
-            if let Some(Value::Array(branches)) = task.get("forkTasks") {
-                for list in branches.iter().filter_map(Value::as_array) {
-                    walk(library, list, out, depth);
-                }
-            }
-            if let Some(parameters) = task.get("subWorkflowParam") {
-                let child = match parameters.get("workflowDefinition") {
-                    Some(inline) if inline.is_object() => Some(inline.clone()),
-                    _ => parameters
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .and_then(|name| {
-                            library
-                                .workflow(name, parameters.get("version").and_then(Value::as_i64))
-                        })
-                        .cloned(),
-                };
-                if let Some(child) = child
-                    && depth < 8
-                {
-                    collect_references(library, &child, out, depth + 1);
-                }
+        }
+        if let Some(Value::Array(branches)) = task.get("forkTasks") {
+            for branch in branches.iter().filter_map(Value::as_array) {
+                each_task(branch, looped, visit);
             }
         }
     }
-    if let Some(Value::Array(tasks)) = def.get("tasks") {
-        walk(library, tasks, out, depth);
+}
+
+/// A workflow's top-level task list.
+fn tasks_of(def: &Value) -> &[Value] {
+    def.get("tasks")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// References of a workflow at any depth, and of the sub-workflows it runs.
+fn collect_references(library: &Library, def: &Value, out: &mut BTreeSet<String>, depth: u32) {
+    let mut children = Vec::new();
+    each_task(tasks_of(def), false, &mut |task, _| {
+        if let Some(reference) = task.get("taskReferenceName").and_then(Value::as_str) {
+            out.insert(reference.to_owned());
+        }
+        if task.get("type").and_then(Value::as_str) == Some("FORK_JOIN_DYNAMIC") {
+            out.insert(DYNAMIC_FORK_MARK.to_owned());
+        }
+        children.extend(sub_workflow_of(library, task));
+    });
+    if depth < 8 {
+        for child in &children {
+            collect_references(library, child, out, depth + 1);
+        }
     }
 }
 
@@ -705,49 +708,22 @@ fn compare(
 
 /// The task of `reference` in a workflow, at any depth, sub-workflows included.
 fn find_task(library: &Library, def: &Value, reference: &str, depth: u32) -> Option<Value> {
-    fn walk(library: &Library, tasks: &[Value], reference: &str, depth: u32) -> Option<Value> {
-        for task in tasks {
-            if task.get("taskReferenceName").and_then(Value::as_str) == Some(reference) {
-                return Some(task.clone());
-            }
-            let mut lists: Vec<&Value> = Vec::new();
-            for key in ["defaultCase", "loopOver"] {
-                lists.extend(task.get(key));
-            }
-            if let Some(Value::Object(cases)) = task.get("decisionCases") {
-                lists.extend(cases.values());
-            }
-            if let Some(Value::Array(branches)) = task.get("forkTasks") {
-                lists.extend(branches.iter());
-            }
-            for list in lists {
-                if let Some(found) = walk(
-                    library,
-                    list.as_array().map(Vec::as_slice).unwrap_or_default(),
-                    reference,
-                    depth,
-                ) {
-                    return Some(found);
-                }
-            }
-            if let Some(child) = sub_workflow_of(library, task)
-                && depth < 8
-                && let Some(found) = find_task(library, &child, reference, depth + 1)
-            {
-                return Some(found);
-            }
+    let mut found = None;
+    let mut children = Vec::new();
+    each_task(tasks_of(def), false, &mut |task, _| {
+        if found.is_none()
+            && task.get("taskReferenceName").and_then(Value::as_str) == Some(reference)
+        {
+            found = Some(task.clone());
         }
-        None
+        children.extend(sub_workflow_of(library, task));
+    });
+    if found.is_some() || depth >= 8 {
+        return found;
     }
-    walk(
-        library,
-        def.get("tasks")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-        reference,
-        depth,
-    )
+    children
+        .iter()
+        .find_map(|child| find_task(library, child, reference, depth + 1))
 }
 
 /// The definition a SUB_WORKFLOW task runs: inline, or the project's by name and version.
@@ -801,35 +777,20 @@ fn run_on_server(
 /// The workflow and every sub-workflow it runs by name (inline ones travel inside it).
 fn collect_workflows(library: &Library, def: &Value, out: &mut Vec<Value>, depth: u32) {
     out.push(def.clone());
-    let mut references = BTreeSet::new();
-    collect_references(library, def, &mut references, 8);
-    let mut stack: Vec<&Value> = def
-        .get("tasks")
-        .and_then(Value::as_array)
-        .map(|tasks| tasks.iter().collect())
-        .unwrap_or_default();
-    while let Some(task) = stack.pop() {
-        for key in ["defaultCase", "loopOver"] {
-            if let Some(Value::Array(list)) = task.get(key) {
-                stack.extend(list);
-            }
-        }
-        if let Some(Value::Object(cases)) = task.get("decisionCases") {
-            stack.extend(cases.values().filter_map(Value::as_array).flatten());
-        }
-        if let Some(Value::Array(branches)) = task.get("forkTasks") {
-            stack.extend(branches.iter().filter_map(Value::as_array).flatten());
-        }
+    let mut children = Vec::new();
+    each_task(tasks_of(def), false, &mut |task, _| {
         let by_name = task.get("subWorkflowParam").is_some_and(|parameters| {
             !parameters
                 .get("workflowDefinition")
                 .is_some_and(Value::is_object)
         });
-        if by_name
-            && depth < 8
-            && let Some(child) = sub_workflow_of(library, task)
-        {
-            collect_workflows(library, &child, out, depth + 1);
+        if by_name {
+            children.extend(sub_workflow_of(library, task));
+        }
+    });
+    if depth < 8 {
+        for child in &children {
+            collect_workflows(library, child, out, depth + 1);
         }
     }
 }
@@ -842,12 +803,7 @@ fn test_request(library: &Library, def: &Value, case: &Case, input: &Value, dept
     // matches mocks by that name.
     let mut in_loop = BTreeSet::new();
     let mut subs = Vec::new();
-    let mut stack: Vec<(&Value, bool)> = def
-        .get("tasks")
-        .and_then(Value::as_array)
-        .map(|tasks| tasks.iter().map(|task| (task, false)).collect())
-        .unwrap_or_default();
-    while let Some((task, looped)) = stack.pop() {
+    each_task(tasks_of(def), false, &mut |task, looped| {
         if let Some(reference) = task.get("taskReferenceName").and_then(Value::as_str) {
             own.insert(reference.to_owned());
             if looped {
@@ -857,39 +813,16 @@ fn test_request(library: &Library, def: &Value, case: &Case, input: &Value, dept
                 subs.push((reference.to_owned(), task.clone()));
             }
         }
-        if let Some(Value::Array(list)) = task.get("defaultCase") {
-            stack.extend(list.iter().map(|task| (task, looped)));
-        }
-        if let Some(Value::Array(list)) = task.get("loopOver") {
-            stack.extend(list.iter().map(|task| (task, true)));
-        }
-        if let Some(Value::Object(cases)) = task.get("decisionCases") {
-            stack.extend(
-                cases
-                    .values()
-                    .filter_map(Value::as_array)
-                    .flatten()
-                    .map(|task| (task, looped)),
-            );
-        }
-        if let Some(Value::Array(branches)) = task.get("forkTasks") {
-            stack.extend(
-                branches
-                    .iter()
-                    .filter_map(Value::as_array)
-                    .flatten()
-                    .map(|task| (task, looped)),
-            );
-        }
-    }
-    let dynamic = own.contains(DYNAMIC_FORK_MARK) || def.to_string().contains("FORK_JOIN_DYNAMIC");
+    });
+    // The references of the sub-workflows too: their mocks travel in their own requests.
+    let mut everywhere = BTreeSet::new();
+    collect_references(library, def, &mut everywhere, depth);
+    let dynamic = everywhere.contains(DYNAMIC_FORK_MARK);
     let mut mocks = Map::new();
     for (reference, outcomes) in &case.mocks {
         // The mocks of the top workflow: its own tasks, and any other reference (a dynamic
         // fork's tasks are named at run time).
-        if own.contains(reference)
-            || (depth == 0 && (dynamic || !in_any_sub(library, def, reference)))
-        {
+        if own.contains(reference) || (depth == 0 && (dynamic || !everywhere.contains(reference))) {
             let list: Vec<Value> = outcomes
                 .iter()
                 .take(50)
@@ -935,15 +868,6 @@ fn test_request(library: &Library, def: &Value, case: &Case, input: &Value, dept
         "taskRefToMockOutput": mocks,
         "subWorkflowTestRequest": sub_requests,
     })
-}
-
-/// Whether `reference` names a task of a sub-workflow of `def` (not of `def` itself).
-fn in_any_sub(library: &Library, def: &Value, reference: &str) -> bool {
-    let mut all = BTreeSet::new();
-    collect_references(library, def, &mut all, 0);
-    let mut own = BTreeSet::new();
-    collect_references(&Library::default(), def, &mut own, 8);
-    all.contains(reference) && !own.contains(reference)
 }
 
 /// The server's execution in the simulator's terms.
