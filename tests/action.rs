@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::{BROKEN, HELLO};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,29 +22,6 @@ use common::tools::{binary_dir, path_with};
 use conductor_source::yaml::parse_yaml;
 use conductor_testserver::{ServerConfig, start};
 use serde_json::{Value, json};
-
-const HELLO: &str = "\
-workflow: hello
-version: 1
-ownerEmail: team@example.com
-tasks:
-  - ref: greet
-    task: greet
----
-task: greet
-ownerEmail: team@example.com
-";
-
-const BROKEN: &str = "\
-workflow: orders
-version: 1
-ownerEmail: orders@example.com
-tasks:
-  - ref: notify
-    http:
-      uri: https://notify.example.com/orders
-      methd: POST
-";
 
 /// What one run of the action did.
 struct ActionRun {

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::BROKEN;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -48,17 +50,6 @@ fn write(root: &Path, relative: &str, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
     std::fs::write(path, text).expect("write");
 }
-
-const BROKEN: &str = "\
-workflow: orders
-version: 1
-ownerEmail: orders@example.com
-tasks:
-  - ref: notify
-    http:
-      uri: https://notify.example.com/orders
-      methd: POST
-";
 
 #[test]
 fn pre_commit_refuses_a_broken_definition_and_accepts_the_fix() {

@@ -6,23 +6,13 @@
 
 mod common;
 
+use common::HELLO;
+
 use std::process::Command;
 use std::time::Duration;
 
 use common::Sandbox;
 use conductor_testserver::{Faults, ServerConfig, ServerHandle, start};
-
-const HELLO: &str = "\
-workflow: hello
-version: 1
-ownerEmail: team@example.com
-tasks:
-  - ref: greet
-    task: greet
----
-task: greet
-ownerEmail: team@example.com
-";
 
 fn slow_server() -> ServerHandle {
     start(

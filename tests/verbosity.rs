@@ -5,20 +5,8 @@
 
 mod common;
 
-use common::{Sandbox, run_against};
+use common::{HELLO, Sandbox, run_against};
 use conductor_testserver::{Auth, ServerConfig, start};
-
-const HELLO: &str = "\
-workflow: hello
-version: 1
-ownerEmail: team@example.com
-tasks:
-  - ref: greet
-    task: greet
----
-task: greet
-ownerEmail: team@example.com
-";
 
 fn sandbox() -> Sandbox {
     let sandbox = Sandbox::new();

@@ -3,7 +3,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
-use conductor_dsl::import::{ImportSource, import, read_json};
+use conductor_dsl::import::import_files;
 use conductor_source::{SourceMap, discover_with_extensions, read_source};
 
 use crate::error::CliError;
@@ -47,27 +47,12 @@ pub struct ImportArgs {
 pub fn run(args: &ImportArgs, output: Output) -> Result<Exit, CliError> {
     let files = discover_with_extensions(&args.paths, &["json"]).map_err(StageError::from)?;
     let mut sources = SourceMap::new();
-    let mut diagnostics = Vec::new();
-    let mut parsed = Vec::new();
+    let mut ids = Vec::with_capacity(files.len());
     for path in &files {
         let source = read_source(path, display_path(path)).map_err(StageError::from)?;
-        let file = sources.add(source);
-        let (documents, problems) = read_json(file, sources.get(file));
-        diagnostics.extend(problems);
-        parsed.push((file, documents));
+        ids.push(sources.add(source));
     }
-    let import_sources: Vec<ImportSource<'_>> = parsed
-        .iter()
-        .flat_map(|(file, documents)| {
-            documents.iter().map(move |(value, spans)| ImportSource {
-                file: *file,
-                value,
-                spans,
-            })
-        })
-        .collect();
-    let (imported, problems) = import(&import_sources, &schema_modeline(&args.out));
-    diagnostics.extend(problems);
+    let (imported, mut diagnostics) = import_files(&sources, &ids, &schema_modeline(&args.out));
     conductor_diagnostics::sort_diagnostics(&mut diagnostics);
     output.report(&diagnostics, &sources, files.len());
     if conductor_diagnostics::has_errors(&diagnostics) {

@@ -4,6 +4,31 @@
 #![allow(dead_code)]
 
 pub mod http_peer;
+
+/// A worker workflow and its task definition: the smallest project that applies.
+pub const HELLO: &str = "\
+workflow: hello
+version: 1
+ownerEmail: team@example.com
+tasks:
+  - ref: greet
+    task: greet
+---
+task: greet
+ownerEmail: team@example.com
+";
+
+/// A definition with one error: `methd` for `method` (CA201 at 8:7).
+pub const BROKEN: &str = "\
+workflow: orders
+version: 1
+ownerEmail: orders@example.com
+tasks:
+  - ref: notify
+    http:
+      uri: https://notify.example.com/orders
+      methd: POST
+";
 pub mod tools;
 
 use std::path::{Path, PathBuf};

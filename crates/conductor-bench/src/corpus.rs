@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use conductor_dsl::import::{ImportSource, ImportedFile, import, read_json};
+use conductor_dsl::import::{ImportedFile, import_files};
 use conductor_source::{SourceFile, SourceMap};
 use serde_json::Value;
 
@@ -158,24 +158,14 @@ pub fn corpus_copies(dir: &Path, workflows: usize) -> Result<CorpusCopies, Corpu
     }
     // Import every copy at once, as `conductor-apply import` would.
     let mut sources = SourceMap::new();
-    let mut read = Vec::new();
-    for (path, text) in &copies.json {
-        let file = sources.add(SourceFile::new(path.as_str(), path.as_str(), text.as_str()));
-        let (documents, problems) = read_json(file, sources.get(file));
-        copies.problems += problems.len();
-        read.push((file, documents));
-    }
-    let import_sources: Vec<ImportSource<'_>> = read
+    let ids: Vec<_> = copies
+        .json
         .iter()
-        .flat_map(|(file, documents)| {
-            documents.iter().map(move |(value, spans)| ImportSource {
-                file: *file,
-                value,
-                spans,
-            })
+        .map(|(path, text)| {
+            sources.add(SourceFile::new(path.as_str(), path.as_str(), text.as_str()))
         })
         .collect();
-    let (yaml, problems) = import(&import_sources, "conductor-apply.schema.json");
+    let (yaml, problems) = import_files(&sources, &ids, "conductor-apply.schema.json");
     copies.problems += problems.len();
     copies.yaml = yaml;
     Ok(copies)

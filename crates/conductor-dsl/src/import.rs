@@ -713,6 +713,35 @@ fn group_into_files(
         .collect()
 }
 
+/// Reads every file of `files` as Conductor JSON ([`read_json`]) and imports all of it at
+/// once ([`import`]): what `conductor-apply import` does with its inputs.
+pub fn import_files(
+    sources: &conductor_source::SourceMap,
+    files: &[FileId],
+    modeline: &str,
+) -> (Vec<ImportedFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut read = Vec::with_capacity(files.len());
+    for &file in files {
+        let (documents, problems) = read_json(file, sources.get(file));
+        diagnostics.extend(problems);
+        read.push((file, documents));
+    }
+    let import_sources: Vec<ImportSource<'_>> = read
+        .iter()
+        .flat_map(|(file, documents)| {
+            documents.iter().map(move |(value, spans)| ImportSource {
+                file: *file,
+                value,
+                spans,
+            })
+        })
+        .collect();
+    let (imported, problems) = import(&import_sources, modeline);
+    diagnostics.extend(problems);
+    (imported, diagnostics)
+}
+
 /// A JSON file as import sources: its value and span tree, read by a JSON parser (a YAML
 /// parser refuses surrogate pairs and accepts aliases, comments and plain words, none of which
 /// the server's parser does). A syntax error (CA808) leaves the file without a document; a
