@@ -71,5 +71,5 @@ pub use suggest::{
 pub use summary::{Summary, summary_line};
 pub use suppress::{
     ALLOW_MARKER, AllowComment, AllowedName, Suppressed, allow_comment_codes,
-    allow_comment_problems, reported_without_target, suppress,
+    allow_comment_problems, reported_without_target, suppress, unallowable_reason,
 };

@@ -9,10 +9,11 @@ use crate::locate::{DocumentSpans, Part, span_at};
 use crate::lower::ParsedDocument;
 use crate::overlay::{Overlay, apply_overlay};
 use crate::syntax::document::Document;
-use crate::validate::validate_document;
+use crate::validate::validate_and_repair;
 
 /// Loads, validates and reads every document of a file. A document with schema errors is
-/// reported and left out, so later stages never see it.
+/// reported; later stages see it only when leaving out the keys with errors repairs it
+/// ([`crate::validate::validate_and_repair`]), and never compile it, since it has errors.
 pub fn parse_file(file: FileId, source: &SourceFile) -> (Vec<ParsedDocument>, Vec<Diagnostic>) {
     let parsed = parse_file_with(file, source, ParseOptions::default());
     (parsed.documents, parsed.diagnostics)
@@ -33,7 +34,8 @@ pub struct ParseOptions<'o> {
 /// What [`parse_file_with`] found in one file.
 #[derive(Debug, Default)]
 pub struct ParsedFile {
-    /// The documents that passed the schema.
+    /// The documents that passed the schema, and those repaired by leaving out the keys with
+    /// schema errors (which are in `diagnostics`).
     pub documents: Vec<ParsedDocument>,
     /// Every problem found.
     pub diagnostics: Vec<Diagnostic>,
@@ -65,9 +67,17 @@ pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions<
                 continue;
             }
         }
-        let schema_diagnostics = validate_document(&document);
-        if !schema_diagnostics.is_empty() {
-            out.diagnostics.extend(schema_diagnostics);
+        let validation = validate_and_repair(&document);
+        if !validation.diagnostics.is_empty() {
+            out.diagnostics.extend(validation.diagnostics);
+            // The rest of the document is still checked, less the keys with errors; it is
+            // never compiled, since it has errors (which cannot be allowed).
+            if let Some(repaired) = validation.repaired {
+                document.yaml.value = repaired;
+                if let Ok(document) = read_document(document) {
+                    out.documents.push(document);
+                }
+            }
             continue;
         }
         match read_document(document) {
