@@ -13,8 +13,9 @@ use conductor_diagnostics::{
 };
 use conductor_dsl::lower::{Compiled, lower_document};
 use conductor_dsl::overlay::Overlay;
-use conductor_dsl::parse::{ParseOptions, ParsedFile, parse_file_with};
+use conductor_dsl::parse::{ParseOptions, ParsedFile, load_file_with, parse_file_with};
 use conductor_dsl::validate::prepare_validator;
+use conductor_dsl::validate::validator_is_ready;
 use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
@@ -334,11 +335,24 @@ fn parse_in_parallel(
             .map(|_| {
                 scope.spawn(|| {
                     let mut local = Vec::new();
+                    // Files loaded while the schema validator was still being built, validated
+                    // once it is: waiting for it would leave this core idle meanwhile.
+                    let mut waiting = Vec::new();
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&id) = ids.get(idx) else { break };
-                        local.push((idx, parse_file_with(id, sources.get(id), options(idx))));
+                        let loaded = load_file_with(id, sources.get(id), options(idx));
+                        if validator_is_ready() {
+                            local.push((idx, loaded.validate()));
+                        } else {
+                            waiting.push((idx, loaded));
+                        }
                     }
+                    local.extend(
+                        waiting
+                            .into_iter()
+                            .map(|(idx, loaded)| (idx, loaded.validate())),
+                    );
                     local
                 })
             })

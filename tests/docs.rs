@@ -140,7 +140,10 @@ fn link_targets(page: &str) -> Vec<String> {
             };
             continue;
         }
-        if fence.as_deref().is_some_and(|language| language != "mermaid") {
+        if fence
+            .as_deref()
+            .is_some_and(|language| language != "mermaid")
+        {
             continue;
         }
         let line = without_code_spans(line);

@@ -583,5 +583,9 @@ tasks:
     );
     let compile = sandbox.run(&["compile", "--out", "out"]);
     assert_eq!(compile.code, 1, "{}", compile.stderr);
-    assert!(compile.stderr.contains("nothing was written"), "{}", compile.stderr);
+    assert!(
+        compile.stderr.contains("nothing was written"),
+        "{}",
+        compile.stderr
+    );
 }

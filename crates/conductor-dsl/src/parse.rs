@@ -47,45 +47,78 @@ pub struct ParsedFile {
 
 /// Like [`parse_file`], with options, counting the definitions and the skipped documents.
 pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions<'_>) -> ParsedFile {
+    load_file_with(file, source, options).validate()
+}
+
+/// A file whose documents are loaded (YAML, the overlay) but not yet validated: the first half
+/// of [`parse_file_with`]. Loading needs no schema validator, so a caller can load files while
+/// the validator is still being built ([`crate::validate::validator_is_ready`]) and validate
+/// them afterwards.
+#[derive(Debug)]
+pub struct LoadedFile {
+    documents: Vec<SourceDocument>,
+    parsed: ParsedFile,
+}
+
+/// Loads the documents of a file: the first half of [`parse_file_with`].
+pub fn load_file_with(file: FileId, source: &SourceFile, options: ParseOptions<'_>) -> LoadedFile {
     let (documents, diagnostics) = load_file(file, source);
-    let mut out = ParsedFile {
+    let mut parsed = ParsedFile {
         documents: Vec::with_capacity(documents.len()),
         diagnostics,
         definitions: 0,
         skipped: 0,
     };
+    let mut loaded = Vec::with_capacity(documents.len());
     for mut document in documents {
         if options.skip_foreign && !looks_like_definition(&document.yaml.value) {
-            out.skipped += 1;
+            parsed.skipped += 1;
             continue;
         }
-        out.definitions += 1;
+        parsed.definitions += 1;
         if let Some(overlay) = options.overlay {
             let unknown = apply_overlay(&mut document, source, overlay);
             if !unknown.is_empty() {
-                out.diagnostics.extend(unknown);
+                parsed.diagnostics.extend(unknown);
                 continue;
             }
         }
-        let validation = validate_and_repair(&document);
-        if !validation.diagnostics.is_empty() {
-            out.diagnostics.extend(validation.diagnostics);
-            // The rest of the document is still checked, less the keys with errors; it is
-            // never compiled, since it has errors (which cannot be allowed).
-            if let Some(repaired) = validation.repaired {
-                document.yaml.value = repaired;
-                if let Ok(document) = read_document(document) {
-                    out.documents.push(document);
-                }
-            }
-            continue;
-        }
-        match read_document(document) {
-            Ok(document) => out.documents.push(document),
-            Err(diagnostic) => out.diagnostics.push(*diagnostic),
-        }
+        loaded.push(document);
     }
-    out
+    LoadedFile {
+        documents: loaded,
+        parsed,
+    }
+}
+
+impl LoadedFile {
+    /// Validates and reads the loaded documents: the second half of [`parse_file_with`].
+    pub fn validate(self) -> ParsedFile {
+        let LoadedFile {
+            documents,
+            mut parsed,
+        } = self;
+        for mut document in documents {
+            let validation = validate_and_repair(&document);
+            if !validation.diagnostics.is_empty() {
+                parsed.diagnostics.extend(validation.diagnostics);
+                // The rest of the document is still checked, less the keys with errors; it is
+                // never compiled, since it has errors (which cannot be allowed).
+                if let Some(repaired) = validation.repaired {
+                    document.yaml.value = repaired;
+                    if let Ok(document) = read_document(document) {
+                        parsed.documents.push(document);
+                    }
+                }
+                continue;
+            }
+            match read_document(document) {
+                Ok(document) => parsed.documents.push(document),
+                Err(diagnostic) => parsed.diagnostics.push(*diagnostic),
+            }
+        }
+        parsed
+    }
 }
 
 /// Whether a document is meant as a definition: a mapping with a `workflow` or `task` key, or

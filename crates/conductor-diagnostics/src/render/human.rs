@@ -465,7 +465,8 @@ impl FileSource<'_> {
         };
         let lines_before = first_line - 1;
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let contents = bytes[base..].read_span(&local, context_lines_before, context_lines_after)?;
+        let contents =
+            bytes[base..].read_span(&local, context_lines_before, context_lines_after)?;
         Ok(MietteSpanContents::new(
             contents.data(),
             (contents.span().offset() + base, contents.span().len()).into(),
@@ -514,7 +515,11 @@ mod tests {
         let mut diagnostics = Vec::new();
         for idx in 0..40 {
             let text = format!("workflow: w{idx}\ntasks:\n  - ref: a\n    task: t{idx}\n");
-            let file = map.add(SourceFile::new(format!("f{idx}.yaml"), format!("f{idx}.yaml"), text));
+            let file = map.add(SourceFile::new(
+                format!("f{idx}.yaml"),
+                format!("f{idx}.yaml"),
+                text,
+            ));
             for line in 0..10 {
                 let start = (line * 3) % 30;
                 diagnostics.push(

@@ -126,7 +126,10 @@ pub fn duration_pattern() -> String {
 /// `minute`, `minutes`) rather than as a list of them: validators compile this pattern for
 /// every duration field, and a pattern a third as long compiles in a third of the time.
 fn any_case_alternatives(names: &[&str]) -> String {
-    let mut firsts: Vec<char> = names.iter().filter_map(|name| name.chars().next()).collect();
+    let mut firsts: Vec<char> = names
+        .iter()
+        .filter_map(|name| name.chars().next())
+        .collect();
     firsts.sort_unstable();
     firsts.dedup();
     let branches: Vec<String> = firsts
@@ -137,8 +140,16 @@ fn any_case_alternatives(names: &[&str]) -> String {
                 .filter_map(|name| name.strip_prefix(first))
                 .collect();
             let optional = rests.contains(&"");
-            let longer: Vec<&str> = rests.iter().copied().filter(|rest| !rest.is_empty()).collect();
-            let head = format!("[{}{}]", first.to_ascii_lowercase(), first.to_ascii_uppercase());
+            let longer: Vec<&str> = rests
+                .iter()
+                .copied()
+                .filter(|rest| !rest.is_empty())
+                .collect();
+            let head = format!(
+                "[{}{}]",
+                first.to_ascii_lowercase(),
+                first.to_ascii_uppercase()
+            );
             match (longer.as_slice(), optional) {
                 ([], _) => head,
                 ([single], false) if single.chars().count() == 1 => {
@@ -236,11 +247,19 @@ mod tests {
         .collect();
         // Every name of every unit, in three cases, alone and before every name of each
         // other unit (in order or not), with and without a space.
-        let names: Vec<&str> = UNIT_SECONDS.iter().flat_map(|(_, names)| names.iter().copied()).collect();
-        let cased = |name: &str| [name.to_owned(), name.to_uppercase(), {
-            let mut chars = name.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-        }];
+        let names: Vec<&str> = UNIT_SECONDS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        let cased = |name: &str| {
+            [name.to_owned(), name.to_uppercase(), {
+                let mut chars = name.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            }]
+        };
         for first in &names {
             for first in cased(first) {
                 texts.push(format!("3{first}"));
