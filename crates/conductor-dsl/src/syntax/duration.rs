@@ -62,9 +62,20 @@ const UNIT_SECONDS: [(u64, &[&str]); 4] = [
     (1, &["s", "sec", "secs", "second", "seconds"]),
 ];
 
+/// The spaces the server's grammar allows: Java's `\s`, which is ASCII only.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C')
+}
+
+/// [`is_space`] in the schema's pattern. Written out rather than as `\s`: validators translate
+/// each `\s` of a pattern into a Unicode class one at a time, re-reading the whole pattern
+/// after each, which made the duration pattern slower to compile than everything else in
+/// the schema together; and `\s` would also allow the Unicode spaces the server refuses.
+const SPACE: &str = "[ \\t\\n\\r\\x0B\\x0C]*";
+
 /// Parses a duration text into seconds, with the server's grammar (see the module docs).
 pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
-    let mut rest = text.trim_start();
+    let mut rest = text.trim_start_matches(is_space);
     let mut total: u64 = 0;
     let mut next_unit = 0;
     let mut any = false;
@@ -75,7 +86,7 @@ pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
         }
         let (number, after) = rest.split_at(digits);
         let number: u64 = number.parse().map_err(|_| DurationError::TooLarge)?;
-        let after = after.trim_start();
+        let after = after.trim_start_matches(is_space);
         let letters = after.bytes().take_while(u8::is_ascii_alphabetic).count();
         let (unit, after) = after.split_at(letters);
         let unit = unit.to_ascii_lowercase();
@@ -93,7 +104,7 @@ pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
             .and_then(|seconds| total.checked_add(seconds))
             .ok_or(DurationError::TooLarge)?;
         any = true;
-        rest = after.trim_start();
+        rest = after.trim_start_matches(is_space);
     }
     if any {
         Ok(total)
@@ -106,7 +117,7 @@ pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
 pub fn duration_pattern() -> String {
     let groups: Vec<String> = UNIT_SECONDS
         .iter()
-        .map(|(_, names)| format!("[0-9]+\\s*{}\\s*", any_case_alternatives(names)))
+        .map(|(_, names)| format!("[0-9]+{SPACE}{}{SPACE}", any_case_alternatives(names)))
         .collect();
     // At least one group: the first present group is mandatory, the later ones optional.
     let alternatives: Vec<String> = (0..groups.len())
@@ -118,7 +129,7 @@ pub fn duration_pattern() -> String {
             pattern
         })
         .collect();
-    format!("^\\s*(?:{})$", alternatives.join("|"))
+    format!("^{SPACE}(?:{})$", alternatives.join("|"))
 }
 
 /// A regular expression matching exactly `names` in any case, written as a tree of their
@@ -240,6 +251,10 @@ mod tests {
             "5 dayss",
             "5 secondss",
             " 5m ",
+            "\t5m\r\n",
+            "5\u{a0}m",
+            "\u{2003}5m",
+            "5m\u{feff}",
             "",
         ]
         .iter()
