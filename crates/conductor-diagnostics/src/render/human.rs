@@ -81,6 +81,17 @@ pub fn render_human(diagnostics: &[Diagnostic], map: &SourceMap, options: &Human
     })
 }
 
+/// Whether miette's wrapping would leave `message` as it is: one line of plain ASCII, without
+/// spaces at either end, that fits the width after the `  × ` before it (miette wraps at two
+/// columns less than the width).
+fn fits_on_its_line(message: &str, width: usize) -> bool {
+    const INDENT: usize = "  × ".len() - "×".len() + 1;
+    message.is_ascii()
+        && !message.contains(['\n', '\t', '\r'])
+        && message.trim() == message
+        && INDENT + message.len() < width.saturating_sub(2)
+}
+
 /// Below this many diagnostics per core, threads cost more than they save.
 const MIN_DIAGNOSTICS_PER_WORKER: usize = 64;
 
@@ -93,11 +104,19 @@ fn render_in_order(diagnostics: &[&Diagnostic], map: &SourceMap, options: &Human
     };
     let help_prefix = theme.styles.help.style("help:").to_string();
     let note_prefix = theme.styles.help.style("note:").to_string();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width);
+    let wrapping = GraphicalReportHandler::new_themed(theme).with_width(options.width);
+    // miette wraps every message with a line-breaking algorithm that costs more than the
+    // rest of the report; a message that fits on its line renders the same without it.
+    let unwrapped = wrapping.clone().with_wrap_lines(false);
     let texts = DisplayTexts::new(map);
     let mut out = String::new();
     for &diag in diagnostics {
         let (report, other_files) = reports(diag, map, &texts);
+        let handler = if fits_on_its_line(&report.message, options.width) {
+            &unwrapped
+        } else {
+            &wrapping
+        };
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
             // miette fails only when it cannot read a span; `Location` clamps every span, so
@@ -145,7 +164,11 @@ fn is_unprintable(c: char) -> bool {
 /// `text` with every unprintable character replaced by one `?` per byte, so byte offsets
 /// into the result are the offsets into `text`. Borrows when there is nothing to replace.
 fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
+    // Most text is printable ASCII, told apart byte by byte far faster than by characters.
+    let printable_ascii = text
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+    if printable_ascii || !text.chars().any(is_unprintable) {
         return Cow::Borrowed(text);
     }
     let mut replaced = String::with_capacity(text.len());
@@ -507,6 +530,39 @@ impl SourceCode for FileSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message that [`fits_on_its_line`] renders the same with and without miette's
+    /// wrapping, at every length up to the width and beyond it.
+    #[test]
+    fn a_message_that_fits_renders_the_same_unwrapped() {
+        let mut map = SourceMap::new();
+        let file = map.add(SourceFile::new("f.yaml", "f.yaml", "workflow: w\ntasks: []\n"));
+        let width = 100;
+        let wrapping = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(width);
+        let unwrapped = wrapping.clone().with_wrap_lines(false);
+        let mut fitting = 0;
+        for length in 1..=120 {
+            for word in [3, 7, 40] {
+                let message: String = (0..length)
+                    .map(|idx| if idx % (word + 1) == word { ' ' } else { 'a' })
+                    .collect();
+                if !fits_on_its_line(&message, width) {
+                    continue;
+                }
+                fitting += 1;
+                let diagnostic = Diagnostic::new(Code::UnknownKey, message.clone())
+                    .with_primary(file, 0..8, "here");
+                let texts = DisplayTexts::new(&map);
+                let (report, _) = reports(&diagnostic, &map, &texts);
+                let (mut wrapped_text, mut unwrapped_text) = (String::new(), String::new());
+                wrapping.render_report(&mut wrapped_text, &report).expect("renders");
+                unwrapped.render_report(&mut unwrapped_text, &report).expect("renders");
+                assert_eq!(unwrapped_text, wrapped_text, "{message:?}");
+            }
+        }
+        assert!(fitting > 200, "{fitting}");
+    }
 
     /// A long report rendered on several cores is the report rendered in one pass.
     #[test]
