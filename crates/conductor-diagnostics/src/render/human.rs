@@ -536,10 +536,14 @@ mod tests {
     #[test]
     fn a_message_that_fits_renders_the_same_unwrapped() {
         let mut map = SourceMap::new();
-        let file = map.add(SourceFile::new("f.yaml", "f.yaml", "workflow: w\ntasks: []\n"));
+        let file = map.add(SourceFile::new(
+            "f.yaml",
+            "f.yaml",
+            "workflow: w\ntasks: []\n",
+        ));
         let width = 100;
-        let wrapping = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-            .with_width(width);
+        let wrapping =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
         let unwrapped = wrapping.clone().with_wrap_lines(false);
         let mut fitting = 0;
         for length in 1..=120 {
@@ -551,13 +555,20 @@ mod tests {
                     continue;
                 }
                 fitting += 1;
-                let diagnostic = Diagnostic::new(Code::UnknownKey, message.clone())
-                    .with_primary(file, 0..8, "here");
+                let diagnostic = Diagnostic::new(Code::UnknownKey, message.clone()).with_primary(
+                    file,
+                    0..8,
+                    "here",
+                );
                 let texts = DisplayTexts::new(&map);
                 let (report, _) = reports(&diagnostic, &map, &texts);
                 let (mut wrapped_text, mut unwrapped_text) = (String::new(), String::new());
-                wrapping.render_report(&mut wrapped_text, &report).expect("renders");
-                unwrapped.render_report(&mut unwrapped_text, &report).expect("renders");
+                wrapping
+                    .render_report(&mut wrapped_text, &report)
+                    .expect("renders");
+                unwrapped
+                    .render_report(&mut unwrapped_text, &report)
+                    .expect("renders");
                 assert_eq!(unwrapped_text, wrapped_text, "{message:?}");
             }
         }
