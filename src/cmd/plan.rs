@@ -192,7 +192,7 @@ pub fn render(plan: &Plan, output: Output) -> String {
     match output.format {
         Format::Json => render_plan_json(plan),
         Format::Markdown => render_plan_markdown(plan),
-        Format::Human | Format::Github | Format::Sarif => render_plan_human(
+        Format::Human | Format::Github | Format::Sarif | Format::Gitlab => render_plan_human(
             plan,
             HumanPlanOptions {
                 color: output.color_stdout,

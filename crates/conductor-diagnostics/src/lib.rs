@@ -61,6 +61,7 @@ pub use codes::{Code, CodeInfo, Example, ExampleEncoding, ExampleKind, Severity,
 pub use diagnostic::{Diagnostic, Label, did_you_mean, has_errors, sort_diagnostics};
 pub use explain::{explain, list_codes};
 pub use render::github::render_github;
+pub use render::gitlab::render_gitlab;
 pub use render::human::{HumanOptions, render_human};
 pub use render::json::{JSON_FORMAT_VERSION, JsonOptions, json_schema, render_json};
 pub use render::sarif::{SARIF_SCHEMA_URI, SarifOptions, render_sarif};
