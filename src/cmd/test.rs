@@ -21,7 +21,7 @@ use conductor_dsl::validate::validate_against;
 use conductor_simulate::{
     Case, Engine, Execution, Library, Mock, Reached, SimError, simulate_with,
 };
-use conductor_source::{FileId, SourceMap, discover, read_source};
+use conductor_source::{FileId, SourceMap, read_source};
 use serde_json::{Map, Value, json};
 
 use super::remote::ServerArgs;
@@ -29,7 +29,7 @@ use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
 use crate::project::display_path;
-use crate::stages::{StageError, is_test_file};
+use crate::stages::{StageError, test_files};
 
 /// Arguments of `test`.
 #[derive(Debug, Args)]
@@ -60,7 +60,8 @@ Examples:
   conductor-apply --format json test --junit build/tests.xml"
 )]
 pub struct TestArgs {
-    /// Test files, or directories searched for *.test.yaml. Default: the project's root.
+    /// Test files, or directories searched for *.test.yaml. Default: the test files among the
+    /// project's files (its `files` globs, or every YAML file under its root).
     pub paths: Vec<PathBuf>,
     /// Show, per workflow, the tasks, SWITCH cases, fork branches and loops the cases reached,
     /// and what no case reached.
@@ -124,11 +125,7 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
     } else {
         args.paths.clone()
     };
-    let files: Vec<PathBuf> = discover(&roots)
-        .map_err(StageError::from)?
-        .into_iter()
-        .filter(|path| is_test_file(path))
-        .collect();
+    let files = test_files(&args.paths, &project)?;
     if files.is_empty() {
         eprint_text(&format!(
             "error: no test files (*.test.yaml) under {}\n",
@@ -753,6 +750,20 @@ fn run_on_server(
     let server_error = |error: conductor_client::ClientError| SimError::NotSimulated {
         what: format!("the server: {error}"),
     };
+    // The server's test endpoint treats a SUB_WORKFLOW as an operator: it runs the
+    // sub-workflow and drops the mock (WorkflowTestService, 3.15 to 3.32), so such a case can
+    // only run offline.
+    if let Some(reference) = case.mocks.keys().find(|reference| {
+        find_task(library, def, reference, 0)
+            .is_some_and(|task| task.get("type").and_then(Value::as_str) == Some("SUB_WORKFLOW"))
+    }) {
+        return Err(SimError::NotSimulated {
+            what: format!(
+                "on a server: `{reference}` is a mocked SUB_WORKFLOW, and the server's test \
+                 endpoint runs every sub-workflow, ignoring its mock"
+            ),
+        });
+    }
     let mut to_register = Vec::new();
     collect_workflows(library, def, &mut to_register, 0);
     let fresh: Vec<Value> = to_register
