@@ -113,13 +113,7 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
         eprint_text("no test was run: fix the errors in the definitions above first\n");
         return Ok(Exit::InputErrors);
     }
-    let mut library = Library::default();
-    for workflow in &checked.compiled.workflows {
-        library.add_workflow(serde_json::to_value(&workflow.def).unwrap_or_default());
-    }
-    for task_def in &checked.compiled.task_defs {
-        library.add_task_def(serde_json::to_value(&task_def.def).unwrap_or_default());
-    }
+    let library = library_of(&checked.compiled);
     let roots = if args.paths.is_empty() {
         vec![project.root.clone()]
     } else {
@@ -396,19 +390,34 @@ fn load_cases(
     Ok(cases)
 }
 
+/// The project's compiled definitions as the simulator's library.
+pub fn library_of(compiled: &conductor_dsl::lower::Compiled) -> Library {
+    let mut library = Library::default();
+    for workflow in &compiled.workflows {
+        library.add_workflow(serde_json::to_value(&workflow.def).unwrap_or_default());
+    }
+    for task_def in &compiled.task_defs {
+        library.add_task_def(serde_json::to_value(&task_def.def).unwrap_or_default());
+    }
+    library
+}
+
 /// Checks the test files `paths` without running them, for `check`: the schema, and that
-/// each case's workflow (CA001) and task references (CA002) exist in `library`. Returns how
-/// many cases were read.
+/// each case's workflow (CA001) and task references (CA002) exist in `library` (not checked
+/// without one: when the definitions have errors, a workflow may be missing only because of
+/// them). Returns how many cases were read.
 pub fn validate_test_files(
     paths: &[PathBuf],
-    library: &Library,
+    library: Option<&Library>,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<usize, CliError> {
     let mut count = 0;
     for path in paths {
         for (file, spans, case) in load_cases(path, sources, diagnostics)? {
-            resolve_case(library, &case, file, &spans, diagnostics);
+            if let Some(library) = library {
+                resolve_case(library, &case, file, &spans, diagnostics);
+            }
             count += 1;
         }
     }
