@@ -306,6 +306,9 @@ fn prepared_corpus() -> Option<tempfile::TempDir> {
     Some(out)
 }
 
+/// A 3.x version as (minor, patch).
+type MinorPatch = (u32, u32);
+
 /// A way a server version's run of a differential case differs from the simulator, which
 /// follows the newest version; the suite checks that the server still does this.
 struct VersionDifference {
@@ -313,7 +316,7 @@ struct VersionDifference {
     case: &'static str,
     /// The versions that differ: each range from `.0` (inclusive) to `.1` (exclusive), as
     /// (minor, patch).
-    versions: &'static [((u32, u32), (u32, u32))],
+    versions: &'static [(MinorPatch, MinorPatch)],
     /// What those versions answer instead.
     status: &'static str,
     tasks: &'static [&'static str],

@@ -938,20 +938,12 @@ impl Run<'_, '_> {
         let output = if kind == "EXCLUSIVE_JOIN" {
             // The output of the first `joinOn` task that ran, else of the first
             // `defaultExclusiveJoinTask` that ran (ExclusiveJoin.execute, 3.15 to 3.32).
-            let defaults = list(task, "defaultExclusiveJoinTask")
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned);
+            let defaults = list(task, "defaultExclusiveJoinTask");
             join_on
                 .iter()
-                .cloned()
-                .find(|reference| self.refs.contains_key(reference))
-                .or_else(|| {
-                    defaults
-                        .into_iter()
-                        .find(|reference| self.refs.contains_key(reference))
-                })
-                .and_then(|reference| self.refs.get(&reference))
+                .map(String::as_str)
+                .chain(defaults.iter().filter_map(Value::as_str))
+                .find_map(|reference| self.refs.get(reference))
                 .and_then(|entry| entry.get("output").cloned())
                 .unwrap_or_else(|| json!({}))
         } else {
