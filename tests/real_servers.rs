@@ -26,7 +26,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use common::{
-    Run, Sandbox, conductor_apply, corpus_dir, corpus_files, is_broken_corpus_file, run_against,
+    DifferentialCorpus, Run, Sandbox, conductor_apply, copy_dir, corpus_dir, corpus_files,
+    is_broken_corpus_file, prepared_differential_corpus, run_against,
 };
 use conductor_client::{Client, ClientConfig};
 use serde_json::Value;
@@ -242,17 +243,6 @@ fn refused_for_version(
         refused.insert(file);
     }
     refused
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 /// The shared corpus as DSL files, one directory per corpus file (several files hold the same
@@ -590,85 +580,6 @@ fn compare_offline_and_on_server(
             )),
         }
     }
-}
-
-/// The differential corpus of `tests/simulator` ready to run: our own workflows beside their
-/// tests, and the cases on the shared corpus's workflows with those workflows imported from
-/// `../shared/corpus` (each case file names them on `# corpus: PATH` lines).
-struct DifferentialCorpus {
-    dir: tempfile::TempDir,
-    /// Each test file (relative to `dir`) and the definition files or folders it runs.
-    test_files: Vec<(String, Vec<String>)>,
-}
-
-fn prepared_differential_corpus() -> DifferentialCorpus {
-    let source = common::repo_root().join("tests/simulator");
-    let dir = tempfile::tempdir().unwrap();
-    let mut test_files = Vec::new();
-    copy_dir(&source.join("workflows"), &dir.path().join("workflows"));
-    for entry in std::fs::read_dir(source.join("workflows"))
-        .unwrap()
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(".test.yaml") {
-            test_files.push((
-                format!("workflows/{name}"),
-                vec![format!("workflows/{stem}.yaml")],
-            ));
-        }
-    }
-    let Some(corpus) = corpus_dir() else {
-        eprintln!(
-            "differential corpus: ../shared/corpus is absent: the cases on its workflows are \
-             skipped, the cases on tests/simulator/workflows run"
-        );
-        return DifferentialCorpus { dir, test_files };
-    };
-    std::fs::create_dir_all(dir.path().join("cases")).unwrap();
-    for entry in std::fs::read_dir(source.join("corpus")).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".test.yaml") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        std::fs::write(dir.path().join("cases").join(&name), &text).unwrap();
-        let mut needs = Vec::new();
-        for corpus_file in text
-            .lines()
-            .filter_map(|line| line.strip_prefix("# corpus: "))
-        {
-            let corpus_file = corpus_file.trim();
-            let stem = Path::new(corpus_file)
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let target = dir.path().join("corpus").join(&stem);
-            if !target.exists() {
-                let imported = conductor_apply()
-                    .arg("import")
-                    .arg(corpus.join(corpus_file))
-                    .arg("--out")
-                    .arg(&target)
-                    .output()
-                    .unwrap();
-                assert!(
-                    imported.status.success(),
-                    "import {corpus_file} for {name}: {}",
-                    String::from_utf8_lossy(&imported.stderr)
-                );
-            }
-            needs.push(format!("corpus/{stem}/"));
-        }
-        assert!(
-            !needs.is_empty(),
-            "tests/simulator/corpus/{name} names no `# corpus:` file"
-        );
-        test_files.push((format!("cases/{name}"), needs));
-    }
-    test_files.sort();
-    DifferentialCorpus { dir, test_files }
 }
 
 /// The differential corpus on one server: what `check` refuses for the version is left out

@@ -339,3 +339,32 @@ fn check_validates_test_files_at_their_lines() {
     let clean = sandbox.run(&["check"]);
     assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
 }
+
+/// The differential corpus of `tests/simulator` (which `tests/real_servers.rs` also runs on
+/// real servers) passes offline, without a server: every fix it led to stays fixed where Java
+/// is missing too. The cases on the shared corpus need `../shared/corpus`.
+#[test]
+fn the_differential_corpus_passes_offline() {
+    let corpus = common::prepared_differential_corpus();
+    let output = common::conductor_apply()
+        .current_dir(corpus.dir.path())
+        .args(["--format", "json", "test"])
+        .args(corpus.test_files.iter().map(|(file, _)| file))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let cases = report["cases"].as_array().unwrap();
+    let expected = if common::corpus_dir().is_some() {
+        58
+    } else {
+        11
+    };
+    assert_eq!(cases.len(), expected, "{stdout}");
+    assert!(
+        cases.iter().all(|case| case["result"] == "passed"),
+        "{stdout}"
+    );
+}
