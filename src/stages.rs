@@ -81,6 +81,14 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
     Ok(files)
 }
 
+/// The workflow test files: those under the given paths, or, when none are given, those the
+/// project's `files` globs take (tests live beside the workflows they test).
+pub fn test_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, StageError> {
+    let mut files = project_or_given_files(paths, project)?;
+    files.retain(|path| is_test_file(path));
+    Ok(files)
+}
+
 fn project_or_given_files(
     paths: &[PathBuf],
     project: &Project,
