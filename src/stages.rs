@@ -82,7 +82,10 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
 
 /// The YAML files of the project, test files included (`fmt`): the given paths, or the
 /// project's files when none are given.
-pub fn project_yaml_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, StageError> {
+pub fn project_yaml_files(
+    paths: &[PathBuf],
+    project: &Project,
+) -> Result<Vec<PathBuf>, StageError> {
     project_or_given_files(paths, project)
 }
 

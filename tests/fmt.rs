@@ -138,7 +138,8 @@ fn fmt_is_a_fixed_point_on_awkward_yaml() {
         \x20 jq: >-\r\n\
         \x20     .a\r\n\
         \x20     | .b\r\n";
-    let test_file = "test: greets\nworkflow: awkward\ninput:   {name: Ada}\nexpect:\n    status: COMPLETED\n";
+    let test_file =
+        "test: greets\nworkflow: awkward\ninput:   {name: Ada}\nexpect:\n    status: COMPLETED\n";
     let definitions = sandbox.write("workflows/awkward.yaml", awkward);
     let tests = sandbox.write("workflows/awkward.test.yaml", test_file);
 
@@ -146,7 +147,10 @@ fn fmt_is_a_fixed_point_on_awkward_yaml() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(first.stderr, "2 files formatted, 0 already formatted\n");
     let formatted = std::fs::read_to_string(&definitions).expect("read");
-    assert!(formatted.starts_with("workflow: awkward\r\n"), "{formatted}");
+    assert!(
+        formatted.starts_with("workflow: awkward\r\n"),
+        "{formatted}"
+    );
     assert!(formatted.contains("inputTemplate: &defaults\r\n  retries: 3\r\n"));
     assert!(formatted.contains("  label: \"null\" # tab before the comment\r\n"));
     assert!(formatted.contains("  - ref: first\r\n    inline:\r\n      expression: |2+\r\n"));
@@ -212,7 +216,12 @@ tasks:
         "{}",
         run.stderr
     );
-    assert!(run.stderr.ends_with("1 file left as they were (see above)\n"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("1 file left as they were (see above)\n"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
 
     // Without the mistake, the file is already formatted.
@@ -245,7 +254,12 @@ fn fmt_check_prints_a_diff_exits_1_and_writes_nothing() {
     let fixed = sandbox.run(&["fmt", "flows"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
     let clean = sandbox.run(&["fmt", "--check", "flows"]);
-    assert_eq!((clean.code, clean.stdout.as_str()), (0, ""), "{}", clean.stderr);
+    assert_eq!(
+        (clean.code, clean.stdout.as_str()),
+        (0, ""),
+        "{}",
+        clean.stderr
+    );
 }
 
 #[test]
@@ -253,7 +267,12 @@ fn fmt_stdin_writes_the_formatted_text_to_stdout() {
     let sandbox = Sandbox::new();
     let run = run_with(
         sandbox.path(),
-        &["fmt", "--stdin", "--stdin-filename", "workflows/orders.yaml"],
+        &[
+            "fmt",
+            "--stdin",
+            "--stdin-filename",
+            "workflows/orders.yaml",
+        ],
         MESSY,
         &[],
     );
@@ -264,7 +283,12 @@ fn fmt_stdin_writes_the_formatted_text_to_stdout() {
     // A file that does not parse: the position under the name given, nothing on stdout.
     let run = run_with(
         sandbox.path(),
-        &["fmt", "--stdin", "--stdin-filename", "workflows/orders.yaml"],
+        &[
+            "fmt",
+            "--stdin",
+            "--stdin-filename",
+            "workflows/orders.yaml",
+        ],
         "workflow: orders\ntasks:\n  - ref: a\n    ref: b\n",
         &[],
     );
@@ -301,7 +325,10 @@ fn fmt_reports_files_that_do_not_parse_and_leaves_them() {
     );
     assert_eq!(std::fs::read_to_string(broken_path).expect("read"), broken);
     assert_eq!(std::fs::read_to_string(tabbed_path).expect("read"), tabbed);
-    assert_eq!(std::fs::read_to_string(good).expect("read"), "workflow: good\n");
+    assert_eq!(
+        std::fs::read_to_string(good).expect("read"),
+        "workflow: good\n"
+    );
 }
 
 #[test]
@@ -317,7 +344,10 @@ fn fmt_formats_the_project_files_by_default() {
     let run = sandbox.run(&["fmt"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "2 files formatted, 0 already formatted\n");
-    assert_eq!(std::fs::read_to_string(definition).expect("read"), "workflow: a\n");
+    assert_eq!(
+        std::fs::read_to_string(definition).expect("read"),
+        "workflow: a\n"
+    );
     assert_eq!(
         std::fs::read_to_string(test_file).expect("read"),
         "test: t\nworkflow: a\n"
@@ -333,8 +363,14 @@ fn fmt_formats_the_project_files_by_default() {
     let other = bare.write(".github/ci.yaml", "on:   push\n");
     let run = bare.run(&["fmt", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(definition).expect("read"), "workflow: a\n");
-    assert_eq!(std::fs::read_to_string(other).expect("read"), "on:   push\n");
+    assert_eq!(
+        std::fs::read_to_string(definition).expect("read"),
+        "workflow: a\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other).expect("read"),
+        "on:   push\n"
+    );
 }
 
 #[test]
@@ -373,5 +409,9 @@ fn every_file_import_writes_from_the_corpus_is_already_formatted() {
     // And a run that writes leaves every file as it is.
     let run = sandbox.run(&["fmt", "imported"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.starts_with("0 files formatted"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("0 files formatted"),
+        "{}",
+        run.stderr
+    );
 }

@@ -191,7 +191,10 @@ impl Report {
             )
         };
         if self.errors > 0 {
-            summary.push_str(&format!("; {} left as they were (see above)", files(self.errors)));
+            summary.push_str(&format!(
+                "; {} left as they were (see above)",
+                files(self.errors)
+            ));
         }
         if self.skipped > 0 {
             summary.push_str(&format!(

@@ -34,7 +34,9 @@ pub(crate) fn comments_in(text: &str, parsed: &ParsedYaml) -> Vec<String> {
             .any(|range| range.contains(&at));
         let starts_comment = at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r');
         if !inside && starts_comment {
-            let end = text[at..].find(['\n', '\r']).map_or(text.len(), |len| at + len);
+            let end = text[at..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |len| at + len);
             found.push(text[at..end].trim_end().to_owned());
             pos = end;
         } else {

@@ -8,8 +8,8 @@
 //! reported as unsupported rather than guessed at.
 
 use conductor_source::yaml::{
-    Document, Entry, Node, NodeKind, Scalar, ScalarStyle, double_quoted, parse_yaml,
-    plain_is_safe, single_quoted,
+    Document, Entry, Node, NodeKind, Scalar, ScalarStyle, double_quoted, parse_yaml, plain_is_safe,
+    single_quoted,
 };
 use serde_json::{Map, Value};
 
@@ -152,7 +152,9 @@ impl<'s> Writer<'s> {
     }
 
     fn line_end(&self, pos: usize) -> usize {
-        self.src[pos..].find('\n').map_or(self.src.len(), |at| pos + at)
+        self.src[pos..]
+            .find('\n')
+            .map_or(self.src.len(), |at| pos + at)
     }
 
     fn column(&self, pos: usize) -> usize {
@@ -224,12 +226,16 @@ impl<'s> Writer<'s> {
                 }
                 b'-' | b'.'
                     if line_start
-                        && bytes.get(pos..pos + 3).is_some_and(|three| {
-                            three == b"---" || three == b"..."
-                        })
+                        && bytes
+                            .get(pos..pos + 3)
+                            .is_some_and(|three| three == b"---" || three == b"...")
                         && is_blank_or_end(bytes.get(pos + 3)) =>
                 {
-                    let kind = if byte == b'-' { Tok::DocStart } else { Tok::DocEnd };
+                    let kind = if byte == b'-' {
+                        Tok::DocStart
+                    } else {
+                        Tok::DocEnd
+                    };
                     tokens.push(token(kind, pos, pos + 3));
                     pos += 3;
                 }
@@ -364,7 +370,10 @@ impl<'s> Writer<'s> {
     // --- nodes ------------------------------------------------------------------------------
 
     fn document(&mut self, document: &Document) -> Result<(), FormatError> {
-        let has_marker = self.src.as_bytes().get(document.span.start..document.span.start + 3)
+        let has_marker = self
+            .src
+            .as_bytes()
+            .get(document.span.start..document.span.start + 3)
             == Some(b"---".as_slice());
         let content_start = if has_marker {
             document.span.start
@@ -382,7 +391,14 @@ impl<'s> Writer<'s> {
         }
         self.open.clear();
         self.last_chain.clear();
-        self.value(&document.root, Some(&document.value), (0, 0), 0, false, false)
+        self.value(
+            &document.root,
+            Some(&document.value),
+            (0, 0),
+            0,
+            false,
+            false,
+        )
     }
 
     fn finish(mut self) -> Result<String, FormatError> {

@@ -65,9 +65,7 @@ pub enum FormatError {
     },
     /// The layout would change what the text means, or drop a comment; this is a bug in the
     /// formatter, caught before anything is written.
-    #[error(
-        "{at}: formatting would change {what}; the file is left as it is (please report this)"
-    )]
+    #[error("{at}: formatting would change {what}; the file is left as it is (please report this)")]
     WouldChangeMeaning {
         /// Where, in the original text.
         at: Position,

@@ -110,7 +110,7 @@ fn difference_below(old: &Value, new: &Value, pointer: &str) -> Option<(String, 
                 .enumerate()
                 .find_map(|(idx, (x, y))| difference_below(x, y, &format!("{pointer}/{idx}")))
         }
-        (a, b) if a == b && a.to_string() == b.to_string() => None,
+        (a, b) if a == b => None,
         _ => differ(),
     }
 }

@@ -9,7 +9,10 @@ fn formats_to(input: &str, expected: &str) {
         Ok(formatted) => formatted,
         Err(error) => panic!("{error}\n--- input\n{input}"),
     };
-    assert_eq!(formatted, expected, "\n--- got\n{formatted}--- input\n{input}");
+    assert_eq!(
+        formatted, expected,
+        "\n--- got\n{formatted}--- input\n{input}"
+    );
     let again = format_source(&formatted).expect("the formatted text formats");
     assert_eq!(again, formatted, "not a fixed point");
 }
@@ -20,7 +23,10 @@ fn indentation_and_spacing() {
         "workflow:    orders\ntasks:\n- ref:   a\n  task: a\n-   ref: b\n    input:\n        x: 1\n",
         "workflow: orders\ntasks:\n  - ref: a\n    task: a\n  - ref: b\n    input:\n      x: 1\n",
     );
-    formats_to("a:\n    - - x\n      - w\n    - z\n", "a:\n  - - x\n    - w\n  - z\n");
+    formats_to(
+        "a:\n    - - x\n      - w\n    - z\n",
+        "a:\n  - - x\n    - w\n  - z\n",
+    );
     formats_to("-\n  a: 1\n  b: 2\n", "- a: 1\n  b: 2\n");
     formats_to("key:\n  value\n", "key: value\n");
 }
@@ -32,7 +38,10 @@ fn comments_are_kept_and_indented_with_what_follows() {
         "# head\n\nworkflow: w # name\ntasks: # the tasks\n  # first\n  - ref: a\n    # inside a\n    task: a\n    # deeper, after a\n\n  # second\n  - ref: b\n# tail\n",
     );
     formats_to("- # on the dash\n  a: 1\n", "- # on the dash\n  a: 1\n");
-    formats_to("a: # before the value\n  1\n", "a: # before the value\n  1\n");
+    formats_to(
+        "a: # before the value\n  1\n",
+        "a: # before the value\n  1\n",
+    );
 }
 
 #[test]
@@ -59,7 +68,10 @@ fn quoting() {
         "a: \"${x.y}\"\nb: 'plain'\nc: \"yes\"\nd: \"1.0\"\ne: \"null\"\nf: \"*x\"\ng: \"&x\"\nh: \"!x\"\ni: \"%x\"\nj: \"@x\"\nk: \"a: b\"\nl: \"a #b\"\nm: 'it''s: here'\nt: \"tab\\there\"\no: on\n\"p\": 1\n\"true\": 2\n",
         "a: ${x.y}\nb: plain\nc: \"yes\"\nd: \"1.0\"\ne: \"null\"\nf: \"*x\"\ng: \"&x\"\nh: \"!x\"\ni: \"%x\"\nj: \"@x\"\nk: \"a: b\"\nl: \"a #b\"\nm: 'it''s: here'\nt: \"tab\\there\"\no: 'on'\np: 1\n\"true\": 2\n",
     );
-    formats_to("x: 0x1F\nm: ~\nf: 1.50\nb: TRUE\n", "x: 0x1F\nm: ~\nf: 1.50\nb: TRUE\n");
+    formats_to(
+        "x: 0x1F\nm: ~\nf: 1.50\nb: TRUE\n",
+        "x: 0x1F\nm: ~\nf: 1.50\nb: TRUE\n",
+    );
     formats_to("t: !!str 1\n", "t: !!str 1\n");
 }
 
@@ -70,7 +82,10 @@ fn block_scalars_are_reindented() {
         "a:\n  script: |\n    if (x) {\n      y();\n    }\n  folded: >-\n    one\n    two\n\n    three\n",
     );
     formats_to("s: |4\n      lead\n    rest\n", "s: |2\n    lead\n  rest\n");
-    formats_to("s: |+ # keep\n  a\n\n\nt: 1\n", "s: |+ # keep\n  a\n\n\nt: 1\n");
+    formats_to(
+        "s: |+ # keep\n  a\n\n\nt: 1\n",
+        "s: |+ # keep\n  a\n\n\nt: 1\n",
+    );
     formats_to("- |\n    x\n- >\n   y\n", "- |\n  x\n- >\n  y\n");
 }
 
@@ -80,14 +95,20 @@ fn anchors_aliases_flow_and_documents() {
         "defaults: &defaults\n    retryCount: 3\nx:   *defaults\nlist:   [a,  b]\nmap: {a: 1,\n   b: 2}\nz: &z 1\nv:\n- {a: 1,\n   b: 2}\n",
         "defaults: &defaults\n  retryCount: 3\nx: *defaults\nlist: [a,  b]\nmap: {a: 1,\n   b: 2}\nz: &z 1\nv:\n  - {a: 1,\n     b: 2}\n",
     );
-    formats_to("a: 1\n---\n\n# second\nb: 2\n...\n", "a: 1\n---\n# second\nb: 2\n...\n");
+    formats_to(
+        "a: 1\n---\n\n# second\nb: 2\n...\n",
+        "a: 1\n---\n# second\nb: 2\n...\n",
+    );
     formats_to("--- # doc\na: 1\n", "--- # doc\na: 1\n");
     formats_to("- &a\n  x: 1\n- *a\n", "- &a\n  x: 1\n- *a\n");
 }
 
 #[test]
 fn crlf_bom_and_tabs() {
-    formats_to("\u{feff}a:  1\r\nb:\r\n    - x\r\n", "a: 1\r\nb:\r\n  - x\r\n");
+    formats_to(
+        "\u{feff}a:  1\r\nb:\r\n    - x\r\n",
+        "a: 1\r\nb:\r\n  - x\r\n",
+    );
     formats_to("a: 1\t# tab\nb: \"x\ty\"\n", "a: 1 # tab\nb: \"x\\ty\"\n");
     let Err(FormatError::Yaml { problems }) = format_source("a:\n\tb: 1\n") else {
         panic!("a tab-indented file is not YAML");
@@ -100,7 +121,13 @@ fn empty_and_comment_only_files() {
     formats_to("", "");
     formats_to("\n\n", "");
     formats_to("# only\n\n# comments\n", "# only\n\n# comments\n");
-    formats_to("a:\nb: [ ]\nc: {}\n- x\n".split("- x").next().unwrap_or_default(), "a:\nb: [ ]\nc: {}\n");
+    formats_to(
+        "a:\nb: [ ]\nc: {}\n- x\n"
+            .split("- x")
+            .next()
+            .unwrap_or_default(),
+        "a:\nb: [ ]\nc: {}\n",
+    );
 }
 
 #[test]
@@ -133,7 +160,12 @@ fn the_repository_workflows_are_fixed_points() {
     for entry in std::fs::read_dir(folder).expect("workflows/").flatten() {
         let text = std::fs::read_to_string(entry.path()).expect("readable");
         let formatted = format_source(&text).expect("formats");
-        assert_eq!(formatted, text, "{} is not formatted", entry.path().display());
+        assert_eq!(
+            formatted,
+            text,
+            "{} is not formatted",
+            entry.path().display()
+        );
         count += 1;
     }
     assert!(count > 5);

@@ -279,8 +279,8 @@ fn plain_safe(text: &str, context: Context) -> bool {
 /// digits, signs, dots, `_`, `:` and exponents that holds a digit counts as a number.
 fn not_a_string_in_yaml_1_1(text: &str) -> bool {
     const BOOLEANS: [&str; 22] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
     ];
     if BOOLEANS.contains(&text) || text == "=" {
         return true;
@@ -289,9 +289,9 @@ fn not_a_string_in_yaml_1_1(text: &str) -> bool {
         return !binary.is_empty() && binary.bytes().all(|b| matches!(b, b'0' | b'1' | b'_'));
     }
     text.bytes().any(|b| b.is_ascii_digit())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.' | b'+' | b'-' | b'e' | b'E'))
+        && text.bytes().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.' | b'+' | b'-' | b'e' | b'E')
+        })
         && text
             .bytes()
             .next()
