@@ -488,6 +488,10 @@ impl<'s> Writer<'s> {
                 .iter()
                 .find(|token| token.kind != Tok::Comment);
             if props_end > at && then.is_some_and(|token| token.kind == Tok::Newline) {
+                if !self.line_open {
+                    // A document's root: its properties on a line of their own.
+                    self.start_line(owner.1);
+                }
                 for token in &tokens[at..props_end] {
                     self.inline(self.text(token));
                 }
@@ -544,6 +548,9 @@ impl<'s> Writer<'s> {
             }
         }
         for token in rest.iter().take_while(|token| token.kind == Tok::Props) {
+            if !self.line_open {
+                self.start_line(0);
+            }
             self.inline(self.text(token));
             self.cursor = token.end;
         }

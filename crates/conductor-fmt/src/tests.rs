@@ -101,6 +101,9 @@ fn anchors_aliases_flow_and_documents() {
     );
     formats_to("--- # doc\na: 1\n", "--- # doc\na: 1\n");
     formats_to("- &a\n  x: 1\n- *a\n", "- &a\n  x: 1\n- *a\n");
+    // Found by the mutation test: properties of a document's root on a line of their own.
+    formats_to("&a # c\n# d\nworkflow: x\n", "&a # c\n# d\nworkflow: x\n");
+    formats_to("--- &a\nx:   1\n", "--- &a\nx: 1\n");
 }
 
 #[test]
@@ -169,4 +172,56 @@ fn the_repository_workflows_are_fixed_points() {
         count += 1;
     }
     assert!(count > 5);
+}
+
+/// Mutations of the repository's workflows (a character inserted or deleted somewhere): the
+/// formatter never panics, and whatever it formats is a fixed point. (Meaning is checked by
+/// `format_source` itself on every one.)
+#[test]
+fn mutated_files_never_panic_and_format_to_fixed_points() {
+    const INSERTS: [&str; 16] = [
+        " ", "\n", "# c", "- ", ": ", "'", "\"", "&a ", "*a", "|", "\t", "{", "[", "  ", "\r\n",
+        "---\n",
+    ];
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workflows");
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut formatted, mut refused) = (0, 0);
+    for entry in std::fs::read_dir(folder).expect("workflows/").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("readable");
+        for _ in 0..150 {
+            let mut mutated = text.clone();
+            let mut at = (next() % (mutated.len() as u64 + 1)) as usize;
+            while !mutated.is_char_boundary(at) {
+                at -= 1;
+            }
+            if next() % 3 == 0 && at < mutated.len() {
+                mutated.remove(at);
+            } else {
+                mutated.insert_str(at, INSERTS[(next() % INSERTS.len() as u64) as usize]);
+            }
+            match format_source(&mutated) {
+                Ok(once) => {
+                    formatted += 1;
+                    let twice = format_source(&once)
+                        .unwrap_or_else(|error| panic!("{error}\n--- formatted\n{once}"));
+                    assert_eq!(twice, once, "not a fixed point\n--- input\n{mutated}");
+                }
+                // What the parser rejects, and constructs left alone on purpose (an empty key
+                // written as a bare `:`), are refusals; a change of meaning caught by the check
+                // would be a bug of the layout.
+                Err(FormatError::Yaml { .. } | FormatError::Unsupported { .. }) => refused += 1,
+                Err(error) => panic!("{error}\n--- input\n{mutated}"),
+            }
+        }
+    }
+    assert!(
+        formatted > 500 && refused > 50,
+        "{formatted} formatted, {refused} refused"
+    );
 }
