@@ -1,7 +1,7 @@
 //! `conductor-apply fmt`: the canonical layout of the DSL files (`conductor-fmt`), keeping
 //! every comment, and refusing any change of meaning.
 //!
-//! Each file is formatted on its own. Two checks stand between the layout and the disk: the
+//! Each file is formatted on its own (files in parallel, on every core). Two checks stand between the layout and the disk: the
 //! formatter's own (the YAML values and the comments, `conductor_fmt::verify_same_meaning`),
 //! then this command's: a definition file is compiled before and after (load, schema, lower,
 //! as `compile` does) and the compiled JSON must be identical, diagnostics included. A file
@@ -10,6 +10,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 use conductor_dsl::lower::{Compiled, lower_document};
@@ -79,6 +80,7 @@ pub fn run(args: &FmtArgs) -> Result<Exit, CliError> {
         .collect();
     let skip_foreign = project.settings.files.is_none();
     let mut report = Report::default();
+    let mut to_format = Vec::with_capacity(files.len());
     for path in &files {
         let shown = display_path(path);
         let text = match std::fs::read(path) {
@@ -103,25 +105,64 @@ pub fn run(args: &FmtArgs) -> Result<Exit, CliError> {
             report.skipped += 1;
             continue;
         }
-        let formatted = match format_checked(path, &text) {
+        to_format.push((path, shown, text));
+    }
+    let results = format_all(&to_format);
+    for ((path, shown, text), result) in to_format.iter().zip(results) {
+        let formatted = match result {
             Ok(formatted) => formatted,
             Err(message) => {
                 report.error(&format!("{shown}:{message}"));
                 continue;
             }
         };
-        if formatted == text {
+        if formatted == *text {
             report.unchanged += 1;
             continue;
         }
         report.changed.push(shown.clone());
         if args.check {
-            print_text(&unified_diff(&shown, &text, &formatted));
+            print_text(&unified_diff(shown, text, &formatted));
         } else {
             write_if_changed(path, &formatted)?;
         }
     }
     Ok(report.finish(args.check))
+}
+
+/// [`format_checked`] of every file, on every core; the results in the files' order.
+fn format_all(files: &[(&PathBuf, String, String)]) -> Vec<Result<String, String>> {
+    let workers = std::thread::available_parallelism()
+        .map(|count| count.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, _, text)) = files.get(index) else {
+                            break done;
+                        };
+                        done.push((index, format_checked(path, text)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn run_stdin(args: &FmtArgs) -> Result<Exit, CliError> {
