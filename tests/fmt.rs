@@ -357,6 +357,18 @@ fn fmt_formats_the_project_files_by_default() {
         "steps:\n- run:   make\n"
     );
 
+    // `--check` over nothing fails: a CI gate that checks nothing must not pass.
+    let empty = Sandbox::new();
+    empty.write(
+        "conductor-apply.yaml",
+        "project: p\nfiles:\n  - defs/**/*.yaml\n",
+    );
+    let run = empty.run(&["fmt", "--check"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (1, "error: no DSL file to check\n")
+    );
+
     // Without a `files:` list, directories are searched and other tools' YAML is left alone.
     let bare = Sandbox::new();
     let definition = bare.write("a.yaml", "workflow:   a\n");

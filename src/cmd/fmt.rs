@@ -213,6 +213,21 @@ impl Report {
     fn finish(self, check: bool) -> Exit {
         let files = |count: usize| format!("{count} file{}", if count == 1 { "" } else { "s" });
         let changed = self.changed.len();
+        if check && changed + self.unchanged + self.errors == 0 {
+            // A CI gate that checks nothing must not pass: a mistyped path or `files:` glob.
+            eprint_text(&format!(
+                "error: no DSL file to check{}\n",
+                if self.skipped > 0 {
+                    format!(
+                        " ({} skipped: no DSL definition in them)",
+                        files(self.skipped)
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+            return Exit::InputErrors;
+        }
         let mut summary = if check {
             if changed == 0 {
                 format!("{} already formatted", files(self.unchanged))
