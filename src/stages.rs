@@ -89,6 +89,15 @@ pub fn test_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, 
     Ok(files)
 }
 
+/// The YAML files of the project, test files included (`fmt`): the given paths, or the
+/// project's files when none are given.
+pub fn project_yaml_files(
+    paths: &[PathBuf],
+    project: &Project,
+) -> Result<Vec<PathBuf>, StageError> {
+    project_or_given_files(paths, project)
+}
+
 fn project_or_given_files(
     paths: &[PathBuf],
     project: &Project,

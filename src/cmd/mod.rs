@@ -6,6 +6,7 @@ pub mod compile;
 pub mod completions;
 pub mod docs;
 pub mod explain;
+pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod plan;

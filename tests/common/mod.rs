@@ -114,7 +114,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(output: Output) -> Run {
+    /// The outcome of a finished process (for commands built with [`conductor_apply`]).
+    pub fn new(output: Output) -> Run {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
