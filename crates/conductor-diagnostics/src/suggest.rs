@@ -157,15 +157,16 @@ impl NameIndex {
 
     /// The name most likely meant by `candidate`, as [`suggest`] ranks them.
     pub fn suggest(&self, candidate: &str) -> Option<String> {
-        if self.names.len() <= FULL_SCAN_LIMIT {
-            return suggest(candidate, self.names.iter().map(String::as_str));
-        }
         if let Ok(cache) = self.cache.lock()
             && let Some(answer) = cache.get(candidate)
         {
             return answer.clone();
         }
-        let answer = self.lookup(candidate);
+        let answer = if self.names.len() <= FULL_SCAN_LIMIT {
+            suggest(candidate, self.names.iter().map(String::as_str))
+        } else {
+            self.lookup(candidate)
+        };
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(candidate.to_owned(), answer.clone());
         }

@@ -75,6 +75,12 @@ pub fn apply_overlay(
     overlay: &Overlay,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    // A `((` in a value is a `((` in the text, unless written with escapes: a file with
+    // neither has nothing to replace, and most files have neither.
+    let text = source.text();
+    if !text.contains("((") && !text.contains('\\') {
+        return diagnostics;
+    }
     let file = document.file;
     let yaml = &mut document.yaml;
     replace_in(

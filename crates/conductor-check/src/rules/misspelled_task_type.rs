@@ -3,8 +3,9 @@
 //! so a typo silently becomes a task no worker polls.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use conductor_diagnostics::{Code, Diagnostic, did_you_mean, suggest};
+use conductor_diagnostics::{Code, Diagnostic, NameIndex, did_you_mean};
 use conductor_dsl::locate::Part;
 use conductor_model::task_type::{is_known_type, known_types};
 use conductor_source::FileId;
@@ -28,6 +29,13 @@ fn misspelled_task_type(
     .with_help(did_you_mean(suggestion))
 }
 
+/// The task types the server knows, indexed once: a project tends to misspell the same custom
+/// type in many tasks, and each index answer is kept.
+fn known_type_names() -> &'static NameIndex {
+    static KNOWN: OnceLock<NameIndex> = OnceLock::new();
+    KNOWN.get_or_init(|| NameIndex::new(known_types()))
+}
+
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     walk_tasks(scope.def, &scope.base, &mut |visit| {
         let written = visit.task.type_name();
@@ -37,7 +45,7 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         let exact_other_case = known_types().find(|known| known.eq_ignore_ascii_case(written));
         let suggestion = exact_other_case
             .map(str::to_owned)
-            .or_else(|| suggest(written, known_types()));
+            .or_else(|| known_type_names().suggest(written));
         if let Some(suggestion) = suggestion {
             let span = scope.span(&format!("{}/type", visit.pointer), Part::Value);
             out.push(misspelled_task_type(
