@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, ServerInventory, check_project};
@@ -13,9 +14,8 @@ use conductor_diagnostics::{
 };
 use conductor_dsl::lower::{Compiled, lower_document};
 use conductor_dsl::overlay::Overlay;
-use conductor_dsl::parse::{ParseOptions, ParsedFile, load_file_with, parse_file_with};
+use conductor_dsl::parse::{LoadedFile, ParseOptions, ParsedFile, load_file_with};
 use conductor_dsl::validate::prepare_validator;
-use conductor_dsl::validate::validator_is_ready;
 use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
@@ -323,7 +323,7 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
 }
 
 /// `work(0)`, `work(1)`, … `work(count - 1)` on every core, the results in that order.
-fn in_parallel<R: Send>(count: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R> {
+pub fn in_parallel<R: Send>(count: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -362,78 +362,42 @@ fn in_parallel<R: Send>(count: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// Parses every file, spreading files over the machine's cores. Results are in file order.
-/// `strict[i]` says whether file `i` is read as definitions whatever it holds; the others skip
-/// documents that are not DSL.
+/// Parses and lowers every file, spreading files over the machine's cores. Results are in file
+/// order. `strict[i]` says whether file `i` is read as definitions whatever it holds; the
+/// others skip documents that are not DSL.
+///
+/// Two rounds: every file is loaded (YAML, the overlay) while the schema validator is still
+/// being built on another thread, then validated and lowered. In one round, each core would
+/// wait for the validator at its first document.
 fn parse_in_parallel(
     sources: &SourceMap,
     ids: &[FileId],
     strict: &[bool],
     overlay: Option<&Overlay>,
 ) -> Vec<(ParsedFile, Compiled)> {
-    let options = |idx: usize| ParseOptions {
-        skip_foreign: !strict.get(idx).copied().unwrap_or(true),
-        overlay,
-    };
-    // Each file's documents are lowered where they were parsed; the lowering's diagnostics
-    // join the file's.
-    let lower = |mut parsed: ParsedFile| {
+    let loaded: Vec<Mutex<Option<LoadedFile>>> = in_parallel(ids.len(), |idx| {
+        let options = ParseOptions {
+            skip_foreign: !strict.get(idx).copied().unwrap_or(true),
+            overlay,
+        };
+        let id = ids[idx];
+        Mutex::new(Some(load_file_with(id, sources.get(id), options)))
+    });
+    in_parallel(loaded.len(), |idx| {
+        let file = loaded[idx]
+            .lock()
+            .ok()
+            .and_then(|mut file| file.take())
+            .map(LoadedFile::validate)
+            .unwrap_or_default();
+        // Each file's documents are lowered where they were parsed; the lowering's
+        // diagnostics join the file's.
+        let mut parsed = file;
         let mut compiled = Compiled::default();
         for document in &parsed.documents {
             let problems = lower_document(document, &mut compiled);
             parsed.diagnostics.extend(problems);
         }
         (parsed, compiled)
-    };
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(ids.len().max(1));
-    if workers <= 1 {
-        return ids
-            .iter()
-            .enumerate()
-            .map(|(idx, &id)| lower(parse_file_with(id, sources.get(id), options(idx))))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, (ParsedFile, Compiled))> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut local = Vec::new();
-                    // Files loaded while the schema validator was still being built, validated
-                    // once it is: waiting for it would leave this core idle meanwhile.
-                    let mut waiting = Vec::new();
-                    loop {
-                        let idx = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&id) = ids.get(idx) else { break };
-                        let loaded = load_file_with(id, sources.get(id), options(idx));
-                        if validator_is_ready() {
-                            local.push((idx, lower(loaded.validate())));
-                        } else {
-                            waiting.push((idx, loaded));
-                        }
-                    }
-                    local.extend(
-                        waiting
-                            .into_iter()
-                            .map(|(idx, loaded)| (idx, lower(loaded.validate()))),
-                    );
-                    local
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                // A panic in a worker is a bug; re-raise it rather than lose files.
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(idx, _)| *idx);
-    results.into_iter().map(|(_, result)| result).collect()
+    })
 }

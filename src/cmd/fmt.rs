@@ -10,7 +10,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 use conductor_dsl::lower::{Compiled, lower_document};
@@ -24,7 +23,7 @@ use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{eprint_info, eprint_text, eprint_verbose, print_text};
 use crate::project::{display_path, load_project};
-use crate::stages::{is_test_file, project_yaml_files};
+use crate::stages::{in_parallel, is_test_file, project_yaml_files};
 use crate::write::write_if_changed;
 
 /// Arguments of `fmt`.
@@ -132,37 +131,10 @@ pub fn run(args: &FmtArgs) -> Result<Exit, CliError> {
 
 /// [`format_checked`] of every file, on every core; the results in the files' order.
 fn format_all(files: &[(&PathBuf, String, String)]) -> Vec<Result<String, String>> {
-    let workers = std::thread::available_parallelism()
-        .map(|count| count.get())
-        .unwrap_or(1)
-        .min(files.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((path, _, text)) = files.get(index) else {
-                            break done;
-                        };
-                        done.push((index, format_checked(path, text)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
+    in_parallel(files.len(), |index| {
+        let (path, _, text) = &files[index];
+        format_checked(path, text)
+    })
 }
 
 fn run_stdin(args: &FmtArgs) -> Result<Exit, CliError> {

@@ -52,7 +52,7 @@ pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions<
 
 /// A file whose documents are loaded (YAML, the overlay) but not yet validated: the first half
 /// of [`parse_file_with`]. Loading needs no schema validator, so a caller can load files while
-/// the validator is still being built ([`crate::validate::validator_is_ready`]) and validate
+/// the validator is still being built ([`crate::validate::prepare_validator`]) and validate
 /// them afterwards.
 #[derive(Debug)]
 pub struct LoadedFile {

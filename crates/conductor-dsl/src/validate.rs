@@ -176,11 +176,6 @@ pub fn validate_with_schema(
     diagnostics
 }
 
-/// Whether the schema validator is built, so that validating does not wait for it.
-pub fn validator_is_ready() -> bool {
-    crate::schema::dsl_validator_is_built()
-}
-
 /// Builds the schema validator now instead of at the first [`validate_document`]. Building it
 /// takes milliseconds (the DSL schema is large), so a caller that is about to validate many
 /// documents can overlap the build with other work, such as reading files on other threads.
