@@ -8,6 +8,7 @@ pub mod docs;
 pub mod explain;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod plan;
 mod remote;
 pub mod schema;

@@ -1,0 +1,285 @@
+//! The project as the editor sees it: every definition file, with the open buffers in place of
+//! what is on disk, checked by the same stages as `check` (parse, lower, check, suppress).
+//!
+//! Parsing is what costs (YAML, schema, DSL types: about three quarters of a check), and an
+//! edit changes one file, so each file's parse is kept until its text changes; lowering and the
+//! rules run over the whole project each time, because a change in one file moves what others
+//! resolve to (a task definition's `outputKeys`, a sub-workflow's outputs).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use conductor_check::{Project as CheckedProject, check_project};
+use conductor_diagnostics::{
+    Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
+    sort_diagnostics, suppress,
+};
+use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
+use conductor_dsl::parse::{ParseOptions, parse_file_with};
+use conductor_source::{FileId, SourceFile, SourceMap};
+
+use crate::ProjectSetup;
+
+/// The files, their parses and the latest analysis.
+pub struct Workspace {
+    setup: ProjectSetup,
+    /// The project file (when there is one), then every definition file, then files the editor
+    /// opened that the project does not list.
+    pub sources: SourceMap,
+    /// Each definition file's id, by canonical path.
+    ids: BTreeMap<PathBuf, FileId>,
+    /// Whether file `i` is read as definitions whatever it holds (`false`: YAML documents of
+    /// other tools are skipped, as `check` does without `files:`).
+    strict: Vec<bool>,
+    /// The texts of the open buffers, by canonical path.
+    open: BTreeMap<PathBuf, String>,
+    /// Each file's load and schema diagnostics, by file index.
+    parse_diagnostics: Vec<Vec<Diagnostic>>,
+    /// Every schema-valid document, ordered by file index.
+    pub documents: Vec<ParsedDocument>,
+    /// Files whose text changed since they were last parsed.
+    stale: BTreeSet<FileId>,
+    /// The compiled definitions of the latest analysis.
+    pub compiled: Compiled,
+    /// The diagnostics of the latest analysis, sorted, after allow comments and the project's
+    /// `allow` list.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Reads every file of the project; nothing is parsed until [`Workspace::analyze`].
+    pub fn new(setup: ProjectSetup) -> Workspace {
+        let mut workspace = Workspace {
+            sources: setup.sources.clone(),
+            setup,
+            ids: BTreeMap::new(),
+            strict: Vec::new(),
+            open: BTreeMap::new(),
+            parse_diagnostics: Vec::new(),
+            documents: Vec::new(),
+            stale: BTreeSet::new(),
+            compiled: Compiled::default(),
+            diagnostics: Vec::new(),
+        };
+        workspace.strict = vec![true; workspace.sources.len()];
+        workspace.parse_diagnostics = vec![Vec::new(); workspace.sources.len()];
+        let files = workspace.setup.files.clone();
+        for path in files {
+            workspace.add_file(&path, !workspace.setup.skip_foreign);
+        }
+        workspace
+    }
+
+    /// The project's root directory.
+    pub fn root(&self) -> &Path {
+        &self.setup.root
+    }
+
+    /// The project file, when there is one.
+    pub fn project_file(&self) -> Option<&Path> {
+        self.setup.project_file.as_deref()
+    }
+
+    /// The project file's id, when there is one (it is the first source).
+    pub fn project_file_id(&self) -> Option<FileId> {
+        self.setup.project_file.as_ref()?;
+        self.setup.sources.iter().next().map(|(id, _)| id)
+    }
+
+    fn add_file(&mut self, path: &Path, strict: bool) -> FileId {
+        let canonical = canonical(path);
+        if let Some(&id) = self.ids.get(&canonical) {
+            return id;
+        }
+        let text = match self.open.get(&canonical) {
+            Some(text) => text.clone(),
+            None => read_lossy(path),
+        };
+        let id = self.sources.add(SourceFile::new(
+            self.display_name(path),
+            path.to_path_buf(),
+            text,
+        ));
+        self.ids.insert(canonical, id);
+        self.strict.push(strict);
+        self.parse_diagnostics.push(Vec::new());
+        self.stale.insert(id);
+        id
+    }
+
+    fn display_name(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.setup.root).unwrap_or(path);
+        relative.to_string_lossy().replace('\\', "/")
+    }
+
+    /// The id of the file at `path`, if the workspace has it.
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.ids.get(&canonical(path)).copied()
+    }
+
+    /// The text the editor shows for `path`: the open buffer's, else the file's.
+    pub fn text(&self, path: &Path) -> Option<&str> {
+        let canonical = canonical(path);
+        if let Some(text) = self.open.get(&canonical) {
+            return Some(text);
+        }
+        self.ids
+            .get(&canonical)
+            .map(|&id| self.sources.get(id).text())
+    }
+
+    /// Whether any file changed since the latest analysis.
+    pub fn is_stale(&self) -> bool {
+        !self.stale.is_empty()
+    }
+
+    /// The editor opened or changed a buffer. A YAML file the project does not list is checked
+    /// too, skipping documents that are not definitions, as `check FILE` would.
+    pub fn set_buffer(&mut self, path: &Path, text: String) {
+        let canonical = canonical(path);
+        self.open.insert(canonical.clone(), text.clone());
+        match self.ids.get(&canonical) {
+            Some(&id) => {
+                if self.sources.get(id).text() != text {
+                    let name = self.sources.get(id).name().to_owned();
+                    self.sources
+                        .replace(id, SourceFile::new(name, path.to_path_buf(), text));
+                    self.stale.insert(id);
+                }
+            }
+            None if is_yaml(path) && Some(canonical.as_path()) != self.project_file_canonical().as_deref() => {
+                self.add_file(path, false);
+            }
+            None => {}
+        }
+    }
+
+    fn project_file_canonical(&self) -> Option<PathBuf> {
+        self.setup.project_file.as_deref().map(canonical)
+    }
+
+    /// The editor closed a buffer: the file on disk counts again.
+    pub fn close_buffer(&mut self, path: &Path) {
+        let canonical = canonical(path);
+        self.open.remove(&canonical);
+        self.reload_from_disk(path);
+    }
+
+    /// A file changed on disk (saved, or changed by another program): read it again unless
+    /// the editor has it open.
+    pub fn reload_from_disk(&mut self, path: &Path) {
+        let canonical = canonical(path);
+        if self.open.contains_key(&canonical) {
+            return;
+        }
+        if let Some(&id) = self.ids.get(&canonical) {
+            let text = read_lossy(path);
+            if self.sources.get(id).text() != text {
+                let name = self.sources.get(id).name().to_owned();
+                self.sources
+                    .replace(id, SourceFile::new(name, path.to_path_buf(), text));
+                self.stale.insert(id);
+            }
+        }
+    }
+
+    /// The open buffers, to carry over to a workspace built from a new project setup.
+    pub fn buffers(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.open
+            .iter()
+            .map(|(path, text)| (path.as_path(), text.as_str()))
+    }
+
+    /// Parses the files that changed, then lowers and checks the whole project.
+    pub fn analyze(&mut self) {
+        let overlay = self.setup.overlay.as_ref();
+        for id in std::mem::take(&mut self.stale) {
+            let options = ParseOptions {
+                skip_foreign: !self.strict.get(id.index()).copied().unwrap_or(true),
+                overlay,
+            };
+            let parsed = parse_file_with(id, self.sources.get(id), options);
+            let start = self
+                .documents
+                .partition_point(|document| document.file.index() < id.index());
+            let end = self
+                .documents
+                .partition_point(|document| document.file.index() <= id.index());
+            self.documents.splice(start..end, parsed.documents);
+            if let Some(slot) = self.parse_diagnostics.get_mut(id.index()) {
+                *slot = parsed.diagnostics;
+            }
+        }
+        let mut diagnostics: Vec<Diagnostic> = self.setup.diagnostics.clone();
+        diagnostics.extend(self.parse_diagnostics.iter().flatten().cloned());
+        let mut compiled = Compiled::default();
+        for document in &self.documents {
+            diagnostics.extend(lower_document(document, &mut compiled));
+        }
+        diagnostics.extend(check_project(
+            &CheckedProject::new(&self.sources, &self.documents, &compiled)
+                .with_target(self.setup.target),
+        ));
+        self.compiled = compiled;
+        self.diagnostics = self.suppress(diagnostics);
+    }
+
+    /// Allow comments and the project's `allow` list, as `check` applies them.
+    fn suppress(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let allowed: &[Code] = &self.setup.allowed;
+        let target = self.setup.target;
+        // Where a YAML or schema error kept the later stages from running, an allow comment
+        // may be unused only because its diagnostic was never computed.
+        let incomplete: BTreeSet<usize> = diagnostics
+            .iter()
+            .filter(|diagnostic| {
+                diagnostic.severity() == Severity::Error
+                    && matches!(diagnostic.code().info().stage, Stage::Load | Stage::Schema)
+            })
+            .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
+            .collect();
+        let Suppressed {
+            kept: mut diagnostics,
+            comments,
+            ..
+        } = suppress(diagnostics, &self.sources, allowed);
+        let judge_unused = |file: FileId, code: Code| {
+            !incomplete.contains(&file.index()) && (target.is_some() || reported_without_target(code))
+        };
+        diagnostics.extend(
+            allow_comment_problems(&comments, judge_unused)
+                .into_iter()
+                .filter(|problem| !allowed.contains(&problem.code())),
+        );
+        sort_diagnostics(&mut diagnostics);
+        diagnostics
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension == "yaml" || extension == "yml")
+        && !path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.ends_with(".test.yaml") || name.ends_with(".test.yml"))
+}
+
+/// The path with symbolic links resolved, so that the editor's path and the project's meet;
+/// the path itself when it does not exist (a new buffer).
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The file's text; an unreadable file is empty (it may have been deleted meanwhile) and a
+/// file that is not UTF-8 is read lossily, as `check` reads it (there, with CA107).
+fn read_lossy(path: &Path) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+        },
+        Err(_) => String::new(),
+    }
+}
