@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -132,7 +132,10 @@ impl Client {
                 Ok(message) if wanted(&message) => return message,
                 Ok(message) => self.pending.push(message),
                 Err(RecvTimeoutError::Timeout) => {
-                    panic!("no awaited message within {TIMEOUT:?}; received: {:#?}", self.pending)
+                    panic!(
+                        "no awaited message within {TIMEOUT:?}; received: {:#?}",
+                        self.pending
+                    )
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     panic!("the server closed stdout; received: {:#?}", self.pending)
@@ -242,7 +245,10 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
         json!({"processId": null, "rootUri": uri(sandbox.path()), "capabilities": {}}),
     );
     assert_eq!(initialized["capabilities"]["hoverProvider"], json!(true));
-    assert_eq!(initialized["capabilities"]["definitionProvider"], json!(true));
+    assert_eq!(
+        initialized["capabilities"]["definitionProvider"],
+        json!(true)
+    );
     client.notify("initialized", json!({}));
     client.notify(
         "textDocument/didOpen",
@@ -253,7 +259,10 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     // use is related information): both appear, at UTF-16 ranges.
     let broken = ORDERS
         .replace("${load_ref.output.total}\"", "${load_ref.output.totl}\"")
-        .replace("  - ref: charge", "  - ref: load_ref\n    task: load_order\n  - ref: charge");
+        .replace(
+            "  - ref: charge",
+            "  - ref: load_ref\n    task: load_order\n  - ref: charge",
+        );
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": orders, "version": 2}, "contentChanges": [{"text": broken}]}),
@@ -271,7 +280,10 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     assert_eq!(unknown_key["severity"], json!(2));
     assert_eq!(unknown_key["source"], json!("conductor-apply"));
     let message = unknown_key["message"].as_str().unwrap_or_default();
-    assert!(message.starts_with("`load_ref.output` has no key `totl`"), "{message}");
+    assert!(
+        message.starts_with("`load_ref.output` has no key `totl`"),
+        "{message}"
+    );
     assert!(message.contains("did you mean `total`?"), "{message}");
     let duplicate = by_code("CA301");
     assert_eq!(duplicate["severity"], json!(1));
@@ -300,12 +312,16 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     assert_eq!(hover["range"], range(ORDERS, "load_ref", 1));
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(
-        text.starts_with("**`load_ref`**: task `load_order` of type `SIMPLE`, defined at workflows/orders.yaml:7"),
+        text.starts_with(
+            "**`load_ref`**: task `load_order` of type `SIMPLE`, defined at workflows/orders.yaml:7"
+        ),
         "{text}"
     );
     assert!(text.contains("It has run when this is resolved."), "{text}");
     assert!(
-        text.contains("Output keys (`outputKeys` of task definition `load_order`): `total`, `items`"),
+        text.contains(
+            "Output keys (`outputKeys` of task definition `load_order`): `total`, `items`"
+        ),
         "{text}"
     );
     // Hover on a key: the field's documentation from the schema.
@@ -324,7 +340,10 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
         "textDocument/definition",
         at(&orders, position(ORDERS, "load_ref.output.total", 1, 1)),
     );
-    assert_eq!(definition, json!({"uri": orders, "range": range(ORDERS, "load_ref", 0)}));
+    assert_eq!(
+        definition,
+        json!({"uri": orders, "range": range(ORDERS, "load_ref", 0)})
+    );
     let definition = client.request(
         "textDocument/definition",
         at(&orders, position(ORDERS, "load_order", 0, 3)),
@@ -344,7 +363,10 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
 
     // Completion inside `${`, typed in the charge task's input: the tasks that ran before it
     // (not the task itself), then the output keys of one, then the workflow's inputs.
-    let typing = ORDERS.replace("label: \"é😀 ${load_ref.output.total}\"", "label: \"é😀 ${\"");
+    let typing = ORDERS.replace(
+        "label: \"é😀 ${load_ref.output.total}\"",
+        "label: \"é😀 ${\"",
+    );
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": orders, "version": 4}, "contentChanges": [{"text": typing}]}),
@@ -399,7 +421,11 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     );
     let diagnostics = client.diagnostics_for(&orders);
     let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
-    assert_eq!(codes, [&json!("CA409"), &json!("CA409")], "{diagnostics:#?}");
+    assert_eq!(
+        codes,
+        [&json!("CA409"), &json!("CA409")],
+        "{diagnostics:#?}"
+    );
     assert_eq!(diagnostics[0]["range"], range(ORDERS, "total", 0));
 
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);

@@ -15,13 +15,15 @@ use crate::stages::definition_files;
 
 /// Arguments of `lsp`.
 #[derive(Debug, Args)]
-#[command(after_help = "The editor starts it; see the README (VS Code, Neovim, JetBrains).
+#[command(
+    after_help = "The editor starts it; see the README (VS Code, Neovim, JetBrains).
 The project is the one around the editor's workspace folder: its conductor-apply.yaml and the
-files it lists, with open buffers in place of the files on disk.")]
+files it lists, with open buffers in place of the files on disk."
+)]
 pub struct LspArgs {
     /// How long after the last edit the project is checked, in milliseconds (the client's
     /// `initializationOptions.debounceMs` overrides it).
-    #[arg(long, value_name = "MS", default_value_t = 50)]
+    #[arg(long, value_name = "MS", default_value_t = 30)]
     pub debounce_ms: u64,
     /// The environment of the project file whose values replace `((name))` and whose
     /// `serverVersion` is checked for.

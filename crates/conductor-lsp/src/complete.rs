@@ -118,8 +118,11 @@ fn completion_items(workspace: &Workspace, path: &Path, offset: usize) -> Option
         }
         [reference, "output", rest @ ..] => {
             let site = flow.site(reference)?;
-            let project =
-                CheckedProject::new(&workspace.sources, &workspace.documents, &workspace.compiled);
+            let project = CheckedProject::new(
+                &workspace.sources,
+                &workspace.documents,
+                &workspace.compiled,
+            );
             let shape = output_shape(&project, site.task, site.previous)?;
             match rest {
                 [] => {

@@ -82,7 +82,11 @@ fn describe_read(
         }
         return Some(out);
     };
-    let project = CheckedProject::new(&workspace.sources, &workspace.documents, &workspace.compiled);
+    let project = CheckedProject::new(
+        &workspace.sources,
+        &workspace.documents,
+        &workspace.compiled,
+    );
     let mut out = describe_task(workspace, &place, site);
     out.push_str(&format!(
         "\n\n{}",
@@ -192,7 +196,9 @@ fn describe_workflow_read(
         }
         (Some("variables"), key) => {
             let mut out = match key {
-                Some(key) => format!("**`workflow.variables.{key}`**: a variable of workflow `{name}`"),
+                Some(key) => {
+                    format!("**`workflow.variables.{key}`**: a variable of workflow `{name}`")
+                }
                 None => format!("**`workflow.variables`**: the variables of workflow `{name}`"),
             };
             out.push_str(&format!(
@@ -221,8 +227,12 @@ fn visibility_words(visibility: Visibility<'_>) -> String {
     match visibility {
         Visibility::Visible => "It has run when this is resolved.".to_owned(),
         Visibility::Itself => "It is the task whose input this is.".to_owned(),
-        Visibility::Later => "It runs **later** than this task: its data is not there yet.".to_owned(),
-        Visibility::InsideUser => "It runs inside this task, after this input is resolved.".to_owned(),
+        Visibility::Later => {
+            "It runs **later** than this task: its data is not there yet.".to_owned()
+        }
+        Visibility::InsideUser => {
+            "It runs inside this task, after this input is resolved.".to_owned()
+        }
         Visibility::LaterInLoop { loop_task } => format!(
             "It runs later in the loop `{}`: the value is the previous iteration's.",
             loop_task.task_reference_name

@@ -82,7 +82,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            debounce: Duration::from_millis(50),
+            debounce: Duration::from_millis(30),
             formatter: None,
         }
     }

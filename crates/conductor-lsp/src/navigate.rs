@@ -28,7 +28,11 @@ pub fn definition(workspace: &Workspace, path: &Path, offset: usize) -> Option<V
     {
         return task_of_reference(workspace, &cursor, &spot, &read.names.first()?.0);
     }
-    let project = CheckedProject::new(&workspace.sources, &workspace.documents, &workspace.compiled);
+    let project = CheckedProject::new(
+        &workspace.sources,
+        &workspace.documents,
+        &workspace.compiled,
+    );
     match spot.path.as_slice() {
         // `task: <name>` of a task in a list (not the head of a task definition document).
         [.., Step::Index(_), Step::Key(key)] if key == "task" => {

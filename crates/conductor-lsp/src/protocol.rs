@@ -49,7 +49,10 @@ pub fn diagnostics_by_uri(
         };
         let range = range_of(sources, &mut indexes, file, &span);
         let mut message = diagnostic.message().to_owned();
-        if let Some(text) = diagnostic.primary().and_then(|label| label.message.as_deref()) {
+        if let Some(text) = diagnostic
+            .primary()
+            .and_then(|label| label.message.as_deref())
+        {
             message.push_str(&format!(" ({text})"));
         }
         if let Some(help) = diagnostic.help() {

@@ -81,7 +81,11 @@ pub fn field_doc(schema: &Value, path: &[Step], nodes: &[&Node]) -> Option<Field
                 Step::Key(key) => candidate
                     .pointer("/properties")
                     .and_then(|properties| properties.get(key))
-                    .or_else(|| candidate.get("additionalProperties").filter(|v| v.is_object())),
+                    .or_else(|| {
+                        candidate
+                            .get("additionalProperties")
+                            .filter(|v| v.is_object())
+                    }),
                 Step::Index(_) => candidate.get("items").filter(|v| v.is_object()),
             };
             if let Some(child) = child {
@@ -218,10 +222,15 @@ mod tests {
         let text = "workflow: w\ntimeoutPolicy: TIME_OUT_WF\ntasks: []\n";
         let doc = doc_at(text, "timeoutPolicy").expect("documented");
         assert!(
-            doc.values.iter().any(|(value, description)| value == "TIME_OUT_WF"
-                && description.as_deref() == Some("The workflow is timed out (terminated).")),
+            doc.values
+                .iter()
+                .any(|(value, description)| value == "TIME_OUT_WF"
+                    && description.as_deref() == Some("The workflow is timed out (terminated).")),
             "{doc:?}"
         );
-        assert!(doc.markdown().contains("- `ALERT_ONLY`: Only an alert is raised."));
+        assert!(
+            doc.markdown()
+                .contains("- `ALERT_ONLY`: Only an alert is raised.")
+        );
     }
 }

@@ -9,8 +9,8 @@ use conductor_check::scope::{DataFlow, UseSite};
 use conductor_check::walk::workflow_scopes;
 use conductor_dsl::lower::CompiledWorkflow;
 use conductor_model::WorkflowDef;
-use conductor_source::yaml::{Document, Node, scalar_source_range};
 use conductor_source::FileId;
+use conductor_source::yaml::{Document, Node, scalar_source_range};
 use serde_json::Value;
 
 use crate::locate::{Spot, document_at};
@@ -156,14 +156,20 @@ pub fn read_at(text: &str, node: &Node, value: &str, offset: usize) -> Option<Re
         let names: Vec<(String, Range<usize>)> = path
             .leading_names()
             .filter_map(|(name, range)| {
-                Some((name.to_owned(), scalar_source_range(text, node, range.clone())?))
+                Some((
+                    name.to_owned(),
+                    scalar_source_range(text, node, range.clone())?,
+                ))
             })
             .collect();
         let at = names
             .iter()
             .position(|(_, range)| range.start <= offset && offset <= range.end);
         // The innermost expression wins: nested ones are pushed after their parent.
-        if best.as_ref().is_none_or(|current| span.len() <= current.span.len()) {
+        if best
+            .as_ref()
+            .is_none_or(|current| span.len() <= current.span.len())
+        {
             best = Some(ReadAt { names, at, span });
         }
     }
@@ -173,5 +179,8 @@ pub fn read_at(text: &str, node: &Node, value: &str, offset: usize) -> Option<Re
 /// The decoded string at a spot of a document, when the spot is a string scalar.
 pub fn string_at<'d>(document: &'d Document, spot: &Spot<'_>) -> Option<&'d str> {
     spot.node()?.as_scalar()?;
-    document.value.pointer(&spot.pointer()).and_then(Value::as_str)
+    document
+        .value
+        .pointer(&spot.pointer())
+        .and_then(Value::as_str)
 }

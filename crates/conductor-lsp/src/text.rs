@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(index.position(text, y), (1, 3));
         assert_eq!(index.offset(text, 1, 3), y);
         // Past the end of a line: the line's end; past the last line: the text's end.
-        assert_eq!(index.offset(text, 0, 99), text.find('\n').unwrap_or_default());
+        assert_eq!(
+            index.offset(text, 0, 99),
+            text.find('\n').unwrap_or_default()
+        );
         assert_eq!(index.offset(text, 9, 0), text.len());
     }
 

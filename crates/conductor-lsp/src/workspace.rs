@@ -7,7 +7,9 @@
 //! resolve to (a task definition's `outputKeys`, a sub-workflow's outputs).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use conductor_check::{Project as CheckedProject, check_project};
 use conductor_diagnostics::{
@@ -35,11 +37,13 @@ pub struct Workspace {
     open: BTreeMap<PathBuf, String>,
     /// Each file's load and schema diagnostics, by file index.
     parse_diagnostics: Vec<Vec<Diagnostic>>,
+    /// Each file's lowering diagnostics, by file index.
+    lower_diagnostics: Vec<Vec<Diagnostic>>,
     /// Every schema-valid document, ordered by file index.
     pub documents: Vec<ParsedDocument>,
     /// Files whose text changed since they were last parsed.
     stale: BTreeSet<FileId>,
-    /// The compiled definitions of the latest analysis.
+    /// The compiled definitions of the latest analysis, in file order.
     pub compiled: Compiled,
     /// The diagnostics of the latest analysis, sorted, after allow comments and the project's
     /// `allow` list.
@@ -56,6 +60,7 @@ impl Workspace {
             strict: Vec::new(),
             open: BTreeMap::new(),
             parse_diagnostics: Vec::new(),
+            lower_diagnostics: Vec::new(),
             documents: Vec::new(),
             stale: BTreeSet::new(),
             compiled: Compiled::default(),
@@ -63,6 +68,7 @@ impl Workspace {
         };
         workspace.strict = vec![true; workspace.sources.len()];
         workspace.parse_diagnostics = vec![Vec::new(); workspace.sources.len()];
+        workspace.lower_diagnostics = vec![Vec::new(); workspace.sources.len()];
         let files = workspace.setup.files.clone();
         for path in files {
             workspace.add_file(&path, !workspace.setup.skip_foreign);
@@ -103,6 +109,7 @@ impl Workspace {
         self.ids.insert(canonical, id);
         self.strict.push(strict);
         self.parse_diagnostics.push(Vec::new());
+        self.lower_diagnostics.push(Vec::new());
         self.stale.insert(id);
         id
     }
@@ -139,15 +146,19 @@ impl Workspace {
         let canonical = canonical(path);
         self.open.insert(canonical.clone(), text.clone());
         match self.ids.get(&canonical) {
-            Some(&id) => {
-                if self.sources.get(id).text() != text {
-                    let name = self.sources.get(id).name().to_owned();
-                    self.sources
-                        .replace(id, SourceFile::new(name, path.to_path_buf(), text));
-                    self.stale.insert(id);
-                }
+            // The editor's spelling of the path too, so that diagnostics go to its URI.
+            Some(&id)
+                if self.sources.get(id).text() != text || self.sources.get(id).path() != path =>
+            {
+                let name = self.sources.get(id).name().to_owned();
+                self.sources
+                    .replace(id, SourceFile::new(name, path.to_path_buf(), text));
+                self.stale.insert(id);
             }
-            None if is_yaml(path) && Some(canonical.as_path()) != self.project_file_canonical().as_deref() => {
+            Some(_) => {}
+            None if is_yaml(path)
+                && Some(canonical.as_path()) != self.project_file_canonical().as_deref() =>
+            {
                 self.add_file(path, false);
             }
             None => {}
@@ -190,38 +201,58 @@ impl Workspace {
             .map(|(path, text)| (path.as_path(), text.as_str()))
     }
 
-    /// Parses the files that changed, then lowers and checks the whole project.
-    pub fn analyze(&mut self) {
+    /// Parses and lowers the files that changed, then checks the whole project.
+    pub fn analyze(&mut self) -> AnalysisTimes {
+        let mut times = AnalysisTimes::default();
         let overlay = self.setup.overlay.as_ref();
-        for id in std::mem::take(&mut self.stale) {
+        let started = Instant::now();
+        let stale = std::mem::take(&mut self.stale);
+        times.files = stale.len();
+        for &id in &stale {
             let options = ParseOptions {
                 skip_foreign: !self.strict.get(id.index()).copied().unwrap_or(true),
                 overlay,
             };
             let parsed = parse_file_with(id, self.sources.get(id), options);
-            let start = self
-                .documents
-                .partition_point(|document| document.file.index() < id.index());
-            let end = self
-                .documents
-                .partition_point(|document| document.file.index() <= id.index());
-            self.documents.splice(start..end, parsed.documents);
+            let range = file_range(&self.documents, id, |document| document.file);
+            self.documents.splice(range, parsed.documents);
             if let Some(slot) = self.parse_diagnostics.get_mut(id.index()) {
                 *slot = parsed.diagnostics;
             }
         }
+        times.parse = started.elapsed();
+        // Lowering is per document: only the changed files' definitions are replaced, in place,
+        // so that the compiled definitions stay in file order.
+        let started = Instant::now();
+        for &id in &stale {
+            let mut lowered = Compiled::default();
+            let mut diagnostics = Vec::new();
+            let range = file_range(&self.documents, id, |document| document.file);
+            for document in self.documents.get(range).unwrap_or_default() {
+                diagnostics.extend(lower_document(document, &mut lowered));
+            }
+            let workflows = file_range(&self.compiled.workflows, id, |workflow| workflow.file);
+            self.compiled.workflows.splice(workflows, lowered.workflows);
+            let task_defs = file_range(&self.compiled.task_defs, id, |task_def| task_def.file);
+            self.compiled.task_defs.splice(task_defs, lowered.task_defs);
+            if let Some(slot) = self.lower_diagnostics.get_mut(id.index()) {
+                *slot = diagnostics;
+            }
+        }
+        times.lower = started.elapsed();
+        let started = Instant::now();
         let mut diagnostics: Vec<Diagnostic> = self.setup.diagnostics.clone();
         diagnostics.extend(self.parse_diagnostics.iter().flatten().cloned());
-        let mut compiled = Compiled::default();
-        for document in &self.documents {
-            diagnostics.extend(lower_document(document, &mut compiled));
-        }
+        diagnostics.extend(self.lower_diagnostics.iter().flatten().cloned());
         diagnostics.extend(check_project(
-            &CheckedProject::new(&self.sources, &self.documents, &compiled)
+            &CheckedProject::new(&self.sources, &self.documents, &self.compiled)
                 .with_target(self.setup.target),
         ));
-        self.compiled = compiled;
+        times.check = started.elapsed();
+        let started = Instant::now();
         self.diagnostics = self.suppress(diagnostics);
+        times.suppress = started.elapsed();
+        times
     }
 
     /// Allow comments and the project's `allow` list, as `check` applies them.
@@ -244,7 +275,8 @@ impl Workspace {
             ..
         } = suppress(diagnostics, &self.sources, allowed);
         let judge_unused = |file: FileId, code: Code| {
-            !incomplete.contains(&file.index()) && (target.is_some() || reported_without_target(code))
+            !incomplete.contains(&file.index())
+                && (target.is_some() || reported_without_target(code))
         };
         diagnostics.extend(
             allow_comment_problems(&comments, judge_unused)
@@ -254,6 +286,43 @@ impl Workspace {
         sort_diagnostics(&mut diagnostics);
         diagnostics
     }
+}
+
+/// Where one analysis spent its time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnalysisTimes {
+    /// How many files were parsed and lowered again.
+    pub files: usize,
+    /// Parsing the changed files (YAML, schema, DSL types).
+    pub parse: Duration,
+    /// Lowering them.
+    pub lower: Duration,
+    /// The rules over the whole project.
+    pub check: Duration,
+    /// Allow comments, the `allow` list and sorting.
+    pub suppress: Duration,
+}
+
+impl std::fmt::Display for AnalysisTimes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "{} file(s) parsed {:.1} ms, lowered {:.1} ms, project checked {:.1} ms, suppressed and sorted {:.1} ms",
+            self.files,
+            ms(self.parse),
+            ms(self.lower),
+            ms(self.check),
+            ms(self.suppress)
+        )
+    }
+}
+
+/// The range of the items of `items` (ordered by file) that belong to `file`.
+fn file_range<T>(items: &[T], file: FileId, file_of: impl Fn(&T) -> FileId) -> Range<usize> {
+    let start = items.partition_point(|item| file_of(item).index() < file.index());
+    let end = items.partition_point(|item| file_of(item).index() <= file.index());
+    start..end
 }
 
 fn is_yaml(path: &Path) -> bool {
