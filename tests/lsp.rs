@@ -440,3 +440,39 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     };
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn problems_on_disk_are_published_at_start_and_an_unlisted_file_is_checked_when_opened() {
+    let sandbox = Sandbox::new();
+    sandbox.write("conductor-apply.yaml", PROJECT);
+    let broken = sandbox.write("workflows/orders.yaml", common::BROKEN);
+    let unlisted = sandbox.write("notes/draft.yaml", "");
+    let mut client = Client::start(sandbox.path());
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(sandbox.path()), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+
+    // Not opened: the project's files are checked at start (CA201 `methd` at 8:7).
+    let diagnostics = client.diagnostics_for(&uri(&broken));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], json!("CA201"));
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": {"line": 7, "character": 6}, "end": {"line": 7, "character": 11}})
+    );
+
+    // A file outside `files:` is checked once the editor opens it, as `check FILE` would.
+    let draft = "workflow: draft\nownerEmail: a@example.com\ntasks:\n  - ref: a\n    task: greet\n    optionl: true\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&unlisted), "languageId": "yaml", "version": 1, "text": draft}}),
+    );
+    let diagnostics = client.diagnostics_for(&uri(&unlisted));
+    let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
+    assert!(codes.contains(&&json!("CA201")), "{diagnostics:#?}");
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+}

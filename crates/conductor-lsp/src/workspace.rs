@@ -37,6 +37,8 @@ pub struct Workspace {
     open: BTreeMap<PathBuf, String>,
     /// Each file's load and schema diagnostics, by file index.
     parse_diagnostics: Vec<Vec<Diagnostic>>,
+    /// Each file's reading diagnostics (CA107), by file index.
+    read_diagnostics: Vec<Vec<Diagnostic>>,
     /// Each file's lowering diagnostics, by file index.
     lower_diagnostics: Vec<Vec<Diagnostic>>,
     /// Every schema-valid document, ordered by file index.
@@ -61,6 +63,7 @@ impl Workspace {
             open: BTreeMap::new(),
             parse_diagnostics: Vec::new(),
             lower_diagnostics: Vec::new(),
+            read_diagnostics: Vec::new(),
             documents: Vec::new(),
             stale: BTreeSet::new(),
             compiled: Compiled::default(),
@@ -69,6 +72,7 @@ impl Workspace {
         workspace.strict = vec![true; workspace.sources.len()];
         workspace.parse_diagnostics = vec![Vec::new(); workspace.sources.len()];
         workspace.lower_diagnostics = vec![Vec::new(); workspace.sources.len()];
+        workspace.read_diagnostics = vec![Vec::new(); workspace.sources.len()];
         let files = workspace.setup.files.clone();
         for path in files {
             workspace.add_file(&path, !workspace.setup.skip_foreign);
@@ -97,8 +101,8 @@ impl Workspace {
         if let Some(&id) = self.ids.get(&canonical) {
             return id;
         }
-        let text = match self.open.get(&canonical) {
-            Some(text) => text.clone(),
+        let (text, invalid) = match self.open.get(&canonical) {
+            Some(text) => (text.clone(), None),
             None => read_lossy(path),
         };
         let id = self.sources.add(SourceFile::new(
@@ -110,6 +114,12 @@ impl Workspace {
         self.strict.push(strict);
         self.parse_diagnostics.push(Vec::new());
         self.lower_diagnostics.push(Vec::new());
+        self.read_diagnostics.push(
+            invalid
+                .map(|offset| not_utf8(id, offset))
+                .into_iter()
+                .collect(),
+        );
         self.stale.insert(id);
         id
     }
@@ -154,6 +164,10 @@ impl Workspace {
                 self.sources
                     .replace(id, SourceFile::new(name, path.to_path_buf(), text));
                 self.stale.insert(id);
+                // The editor's text is UTF-8 whatever the file's bytes are.
+                if let Some(slot) = self.read_diagnostics.get_mut(id.index()) {
+                    slot.clear();
+                }
             }
             Some(_) => {}
             None if is_yaml(path)
@@ -184,7 +198,13 @@ impl Workspace {
             return;
         }
         if let Some(&id) = self.ids.get(&canonical) {
-            let text = read_lossy(path);
+            let (text, invalid) = read_lossy(path);
+            if let Some(slot) = self.read_diagnostics.get_mut(id.index()) {
+                *slot = invalid
+                    .map(|offset| not_utf8(id, offset))
+                    .into_iter()
+                    .collect();
+            }
             if self.sources.get(id).text() != text {
                 let name = self.sources.get(id).name().to_owned();
                 self.sources
@@ -242,6 +262,7 @@ impl Workspace {
         times.lower = started.elapsed();
         let started = Instant::now();
         let mut diagnostics: Vec<Diagnostic> = self.setup.diagnostics.clone();
+        diagnostics.extend(self.read_diagnostics.iter().flatten().cloned());
         diagnostics.extend(self.parse_diagnostics.iter().flatten().cloned());
         diagnostics.extend(self.lower_diagnostics.iter().flatten().cloned());
         diagnostics.extend(check_project(
@@ -342,13 +363,112 @@ pub fn canonical(path: &Path) -> PathBuf {
 }
 
 /// The file's text; an unreadable file is empty (it may have been deleted meanwhile) and a
-/// file that is not UTF-8 is read lossily, as `check` reads it (there, with CA107).
-fn read_lossy(path: &Path) -> String {
+/// file that is not UTF-8 is read lossily, as `check` reads it, with the offset of its first
+/// invalid byte (CA107).
+fn read_lossy(path: &Path) -> (String, Option<usize>) {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+            Ok(text) => (text, None),
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(valid_up_to),
+                )
+            }
         },
-        Err(_) => String::new(),
+        Err(_) => (String::new(), None),
+    }
+}
+
+/// CA107, as `check` reports it.
+fn not_utf8(file: FileId, valid_up_to: usize) -> Diagnostic {
+    Diagnostic::new(Code::FileNotUtf8, "the file is not valid UTF-8")
+        .with_primary(
+            file,
+            valid_up_to..valid_up_to,
+            "the first invalid byte is here",
+        )
+        .with_help("save the file as UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(files: &[PathBuf], root: &Path) -> ProjectSetup {
+        ProjectSetup {
+            root: root.to_path_buf(),
+            files: files.to_vec(),
+            ..ProjectSetup::default()
+        }
+    }
+
+    fn rendered(workspace: &Workspace) -> Vec<String> {
+        workspace
+            .diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let place = diagnostic.primary().map(|label| {
+                    (
+                        workspace.sources.get(label.file).name().to_owned(),
+                        label.span.clone(),
+                    )
+                });
+                format!(
+                    "{} {} {place:?}",
+                    diagnostic.code().as_str(),
+                    diagnostic.message()
+                )
+            })
+            .collect()
+    }
+
+    /// The kept parses and lowerings are an optimisation only: after any sequence of edits,
+    /// the workspace reports exactly what a fresh analysis of the same texts reports.
+    #[test]
+    fn an_incremental_analysis_equals_a_fresh_one() {
+        let dir = std::env::temp_dir().join(format!("conductor-lsp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let orders = dir.join("orders.yaml");
+        let definitions = dir.join("definitions.yaml");
+        let orders_text = "workflow: orders\nownerEmail: a@example.com\ntasks:\n  - ref: load\n    task: load_order\n  - ref: use\n    task: load_order\n    input:\n      total: ${load.output.total}\n";
+        let definitions_text = "task: load_order\nownerEmail: a@example.com\noutputKeys: [total]\n";
+        std::fs::write(&orders, orders_text).expect("write");
+        std::fs::write(&definitions, definitions_text).expect("write");
+        let files = vec![definitions.clone(), orders.clone()];
+        let mut incremental = Workspace::new(setup(&files, &dir));
+        incremental.analyze();
+        assert!(
+            rendered(&incremental).is_empty(),
+            "{:?}",
+            rendered(&incremental)
+        );
+        let edits: [(&Path, String); 5] = [
+            (&definitions, definitions_text.replace("[total]", "[items]")),
+            (&orders, orders_text.replace("ref: use", "ref: load")),
+            (&orders, "workflow: orders\ntasks: [".to_owned()),
+            (&definitions, definitions_text.to_owned()),
+            (
+                &orders,
+                orders_text.replace("task: load_order\n  - ref", "task: load_ordr\n  - ref"),
+            ),
+        ];
+        for (path, text) in edits {
+            incremental.set_buffer(path, text);
+            incremental.analyze();
+            let mut fresh = Workspace::new(setup(&files, &dir));
+            for (open, text) in incremental.buffers() {
+                fresh.set_buffer(open, text.to_owned());
+            }
+            fresh.analyze();
+            assert_eq!(rendered(&incremental), rendered(&fresh));
+            assert_eq!(
+                incremental.compiled.workflows.len(),
+                fresh.compiled.workflows.len()
+            );
+            assert!(!rendered(&incremental).is_empty());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
