@@ -324,6 +324,21 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
         ),
         "{text}"
     );
+    // Hover on a workflow input: declared, and the list of declared inputs.
+    let hover = client.request(
+        "textDocument/hover",
+        at(&orders, position(ORDERS, "orderId}", 0, 1)),
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": position(ORDERS, "orderId}", 0, 0), "end": position(ORDERS, "orderId}", 0, 7)})
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        json!(
+            "**`workflow.input.orderId`**: an input of workflow `orders`\n\nDeclared inputs: `orderId`"
+        )
+    );
     // Hover on a key: the field's documentation from the schema.
     let hover = client.request(
         "textDocument/hover",

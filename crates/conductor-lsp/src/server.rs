@@ -150,7 +150,20 @@ impl Server<'_> {
                     if self.workspace.is_stale() {
                         self.check_and_publish();
                     }
-                    let response = self.answer(request);
+                    // A bug in one answer must not take the editor's diagnostics down with
+                    // it: the request fails, the server goes on (answers only read).
+                    let id = request.id.clone();
+                    let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.answer(request)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            "conductor-apply failed to answer this request (a bug: please report it)"
+                                .to_owned(),
+                        )
+                    });
                     self.send(Message::Response(response));
                 }
                 Message::Notification(notification) => self.notified(notification),
