@@ -463,11 +463,21 @@ fn problems_on_disk_are_published_at_start_and_an_unlisted_file_is_checked_when_
     let broken = sandbox.write("workflows/orders.yaml", common::BROKEN);
     let unlisted = sandbox.write("notes/draft.yaml", "");
     let mut client = Client::start(sandbox.path());
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     client.request(
         "initialize",
-        json!({"processId": null, "rootUri": uri(sandbox.path()), "capabilities": {}}),
+        json!({"processId": null, "rootUri": uri(sandbox.path()), "capabilities": watching}),
     );
     client.notify("initialized", json!({}));
+    // The client can watch files: the server asks it to report YAML files.
+    let registration = client
+        .wait_for(|message| message.get("method") == Some(&json!("client/registerCapability")));
+    assert_eq!(
+        registration.pointer("/params/registrations/0/method"),
+        Some(&json!("workspace/didChangeWatchedFiles"))
+    );
+    let id = registration["id"].clone();
+    client.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
 
     // Not opened: the project's files are checked at start (CA201 `methd` at 8:7).
     let diagnostics = client.diagnostics_for(&uri(&broken));
@@ -487,6 +497,19 @@ fn problems_on_disk_are_published_at_start_and_an_unlisted_file_is_checked_when_
     let diagnostics = client.diagnostics_for(&uri(&unlisted));
     let codes: Vec<&Value> = diagnostics.iter().map(|d| &d["code"]).collect();
     assert!(codes.contains(&&json!("CA201")), "{diagnostics:#?}");
+
+    // Fixed on disk, outside the editor: the watcher's report clears it; a new file with a
+    // problem is read, since it may belong to the project's `files:`.
+    std::fs::write(&broken, common::BROKEN.replace("methd", "method")).expect("write");
+    let created = sandbox.write("workflows/new.yaml", common::BROKEN);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&broken), "type": 2}, {"uri": uri(&created), "type": 1}]}),
+    );
+    assert_eq!(client.diagnostics_for(&uri(&broken)), Vec::<Value>::new());
+    let diagnostics = client.diagnostics_for(&uri(&created));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], json!("CA201"));
 
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);

@@ -81,6 +81,13 @@ pub fn serve(
         published: BTreeMap::new(),
         due: None,
     };
+    if params
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        server.watch_files();
+    }
     server.load_project(&root);
     server.check_and_publish();
     server.run()
@@ -227,6 +234,24 @@ impl Server<'_> {
         for (path, text) in buffers {
             self.workspace.set_buffer(&path, text);
         }
+    }
+
+    /// Asks the client to report YAML files created, changed or deleted outside the editor (a
+    /// `git checkout`, a generator), so that the project stays what is on disk.
+    fn watch_files(&self) {
+        let registration = json!({"registrations": [{
+            "id": "conductor-apply-yaml-files",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": {"watchers": [
+                {"globPattern": "**/*.yaml"},
+                {"globPattern": "**/*.yml"},
+            ]},
+        }]});
+        self.send(Message::Request(Request::new(
+            lsp_server::RequestId::from("conductor-apply-watch".to_owned()),
+            "client/registerCapability".to_owned(),
+            registration,
+        )));
     }
 
     fn schedule(&mut self) {
