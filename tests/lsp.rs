@@ -349,6 +349,21 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     assert!(text.starts_with("**`subWorkflow`**"), "{text}");
     assert!(text.contains("The child workflow"), "{text}");
 
+    // Hover on a sub-workflow's name: the field, and the workflow it names, in the other file.
+    let hover = client.request(
+        "textDocument/hover",
+        at(&orders, position(ORDERS, "payment", 0, 2)),
+    );
+    assert_eq!(hover["range"], range(ORDERS, "payment", 0));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.starts_with("**`name`** (string)"), "{text}");
+    assert!(
+        text.ends_with(
+            "Workflow `payment` version 1, workflows/definitions.yaml:5\n\nOutputs: `paid`"
+        ),
+        "{text}"
+    );
+
     // Definition: from `${load_ref...}` to its task, from a task name and a sub-workflow name
     // to their documents in the other file.
     let definition = client.request(

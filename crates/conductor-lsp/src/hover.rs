@@ -43,7 +43,93 @@ pub fn hover(workspace: &Workspace, path: &Path, offset: usize) -> Option<Value>
         (_, _, Some(node)) => node.span.clone(),
         (None, _, None) => return None,
     };
-    Some(hover_value(doc.markdown(), index.range(cursor.text, &span)))
+    let mut markdown = doc.markdown();
+    if !spot.on_key
+        && let Some(name) = string_at(&cursor.document, &spot)
+        && let Some(target) = describe_named_definition(workspace, &spot.path, name)
+    {
+        markdown.push_str("\n\n---\n\n");
+        markdown.push_str(&target);
+    }
+    Some(hover_value(markdown, index.range(cursor.text, &span)))
+}
+
+/// What a task's `task: <name>` or a sub-workflow's `name` names, when the project defines it.
+fn describe_named_definition(
+    workspace: &Workspace,
+    path: &[crate::locate::Step],
+    name: &str,
+) -> Option<String> {
+    use crate::locate::Step;
+    let project = CheckedProject::new(
+        &workspace.sources,
+        &workspace.documents,
+        &workspace.compiled,
+    );
+    let keys = |keys: &[String]| {
+        keys.iter()
+            .map(|key| format!("`{key}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match path {
+        [.., Step::Index(_), Step::Key(key)] if key == "task" => {
+            let target = project.task_def(name)?;
+            let file = workspace.sources.get(target.file);
+            let line = file
+                .line_col(project.head_value(target.file, target.index, "task").start)
+                .line;
+            let mut out = format!("Task definition `{name}`, {}:{line}", file.name());
+            if let Some(description) = &target.def.description {
+                out.push_str(&format!("\n\n{description}"));
+            }
+            if let Some(inputs) = target.def.input_keys.as_deref().filter(|k| !k.is_empty()) {
+                out.push_str(&format!("\n\nInput keys: {}", keys(inputs)));
+            }
+            if let Some(outputs) = target.def.output_keys.as_deref().filter(|k| !k.is_empty()) {
+                out.push_str(&format!("\n\nOutput keys: {}", keys(outputs)));
+            }
+            Some(out)
+        }
+        [.., Step::Key(owner), Step::Key(key)] if owner == "subWorkflow" && key == "name" => {
+            let target = project.workflow(name, None)?;
+            let file = workspace.sources.get(target.file);
+            let line = file
+                .line_col(
+                    project
+                        .head_value(target.file, target.index, "workflow")
+                        .start,
+                )
+                .line;
+            let mut out = format!(
+                "Workflow `{name}` version {}, {}:{line}",
+                target.def.version.unwrap_or(1),
+                file.name()
+            );
+            if let Some(description) = &target.def.description {
+                out.push_str(&format!("\n\n{description}"));
+            }
+            if let Some(inputs) = target
+                .def
+                .input_parameters
+                .as_deref()
+                .filter(|k| !k.is_empty())
+            {
+                out.push_str(&format!("\n\nInputs: {}", keys(inputs)));
+            }
+            if let Some(outputs) = target
+                .def
+                .output_parameters
+                .as_ref()
+                .filter(|m| !m.is_empty())
+            {
+                let names: Vec<String> = outputs.keys().cloned().collect();
+                out.push_str(&format!("\n\nOutputs: {}", keys(&names)));
+            }
+            Some(out)
+        }
+        _ => None,
+    }
 }
 
 fn hover_value(markdown: String, range: Value) -> Value {
