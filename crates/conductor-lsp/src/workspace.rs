@@ -1,10 +1,12 @@
 //! The project as the editor sees it: every definition file, with the open buffers in place of
 //! what is on disk, checked by the same stages as `check` (parse, lower, check, suppress).
 //!
-//! Parsing is what costs (YAML, schema, DSL types: about three quarters of a check), and an
-//! edit changes one file, so each file's parse is kept until its text changes; lowering and the
+//! Parsing and lowering are per document and cost most of a check (YAML, schema, DSL types,
+//! lowering: about four fifths), and an edit changes one file, so each file's documents,
+//! compiled definitions and diagnostics are kept, in file order, until its text changes. The
 //! rules run over the whole project each time, because a change in one file moves what others
-//! resolve to (a task definition's `outputKeys`, a sub-workflow's outputs).
+//! resolve to (a task definition's `outputKeys`, a sub-workflow's outputs, a duplicate name).
+//! A test checks that the result is always what a fresh analysis of the same texts gives.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
