@@ -61,6 +61,8 @@ enum Command {
     Compile(cmd::compile::CompileArgs),
     /// Import Conductor JSON definitions into DSL files.
     Import(cmd::import::ImportArgs),
+    /// Format DSL files in the canonical layout, keeping every comment (--check for CI).
+    Fmt(cmd::fmt::FmtArgs),
     /// Write the JSON Schemas (regenerates `schemas/`).
     Schema(cmd::schema::SchemaArgs),
     /// Write Markdown docs: the workflow catalogue with flowcharts, and the DSL reference.
@@ -90,6 +92,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Check(_) => "check",
         Command::Compile(_) => "compile",
         Command::Import(_) => "import",
+        Command::Fmt(_) => "fmt",
         Command::Schema(_) => "schema",
         Command::Docs(_) => "docs",
         Command::Explain(_) => "explain",
@@ -135,6 +138,7 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => cmd::check::run(args, output),
         Command::Compile(args) => cmd::compile::run(args, output),
         Command::Import(args) => cmd::import::run(args, output),
+        Command::Fmt(args) => cmd::fmt::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Docs(args) => cmd::docs::run(args, output),
         Command::Explain(args) => cmd::explain::run(args),

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use clap::ValueEnum;
 use conductor_diagnostics::{
-    Diagnostic, HumanOptions, JsonOptions, SarifOptions, render_github, render_human, render_json,
-    render_sarif, summary_line,
+    Diagnostic, HumanOptions, JsonOptions, SarifOptions, render_github, render_gitlab,
+    render_human, render_json, render_sarif, summary_line,
 };
 use conductor_source::SourceMap;
 
@@ -23,6 +23,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout, for code scanning.
     Sarif,
+    /// A GitLab Code Quality report on stdout (`artifacts: reports: codequality:`), for the
+    /// merge request's widget and diff.
+    Gitlab,
     /// `plan` and `apply`: a markdown document on stdout, for a pull-request comment or
     /// `$GITHUB_STEP_SUMMARY` (diagnostics are printed as with `human`).
     Markdown,
@@ -164,6 +167,7 @@ impl Output {
                 },
             )),
             Format::Github => print_text(&render_github(diagnostics, sources)),
+            Format::Gitlab => print_text(&render_gitlab(diagnostics, sources)),
             Format::Sarif => print_text(&render_sarif(
                 diagnostics,
                 sources,

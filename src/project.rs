@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use conductor_diagnostics::{Code, Diagnostic, suggest};
+use conductor_diagnostics::{Code, Diagnostic, suggest, unallowable_reason};
 use conductor_dsl::locate::DocumentSpans;
 use conductor_dsl::overlay::{Overlay, is_value_name};
 use conductor_dsl::validate::validate_with_schema;
@@ -451,10 +451,21 @@ fn value_problems(
         }
     }
     for (idx, entry) in settings.allow.iter().flatten().enumerate() {
-        if Code::lookup(entry).is_some() {
+        let entry_span = value_span(&format!("/allow/{idx}"));
+        if let Some(code) = Code::lookup(entry) {
+            if !code.can_be_allowed() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnallowableCode,
+                        format!("`{entry}` cannot be allowed"),
+                    )
+                    .with_primary(file, entry_span, "this error is reported anyway")
+                    .with_note(unallowable_reason(code))
+                    .with_help("fix the error, then remove the code from `allow`"),
+                );
+            }
             continue;
         }
-        let entry_span = value_span(&format!("/allow/{idx}"));
         let names = Code::infos().map(|info| info.name);
         diagnostics.push(
             Diagnostic::new(

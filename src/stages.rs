@@ -13,8 +13,9 @@ use conductor_diagnostics::{
 };
 use conductor_dsl::lower::{Compiled, lower_document};
 use conductor_dsl::overlay::Overlay;
-use conductor_dsl::parse::{ParseOptions, ParsedFile, parse_file_with};
+use conductor_dsl::parse::{ParseOptions, ParsedFile, load_file_with, parse_file_with};
 use conductor_dsl::validate::prepare_validator;
+use conductor_dsl::validate::validator_is_ready;
 use conductor_model::versions::ServerVersion;
 use conductor_source::{FileId, SourceError, SourceFile, SourceMap, discover, read_source};
 use globset::{Glob, GlobSetBuilder};
@@ -78,6 +79,23 @@ pub fn definition_files(paths: &[PathBuf], project: &Project) -> Result<Vec<Path
     let mut files = project_or_given_files(paths, project)?;
     files.retain(|path| !is_test_file(path));
     Ok(files)
+}
+
+/// The workflow test files: those under the given paths, or, when none are given, those the
+/// project's `files` globs take (tests live beside the workflows they test).
+pub fn test_files(paths: &[PathBuf], project: &Project) -> Result<Vec<PathBuf>, StageError> {
+    let mut files = project_or_given_files(paths, project)?;
+    files.retain(|path| is_test_file(path));
+    Ok(files)
+}
+
+/// The YAML files of the project, test files included (`fmt`): the given paths, or the
+/// project's files when none are given.
+pub fn project_yaml_files(
+    paths: &[PathBuf],
+    project: &Project,
+) -> Result<Vec<PathBuf>, StageError> {
+    project_or_given_files(paths, project)
 }
 
 fn project_or_given_files(
@@ -176,9 +194,10 @@ fn read_parse_lower_check(
     } = *options;
     let mut ids = Vec::with_capacity(files.len());
     let mut strict = Vec::with_capacity(files.len());
-    for path in files {
+    let read = in_parallel(files.len(), |idx| read_file(&files[idx]));
+    for (path, read) in files.iter().zip(read) {
         strict.push(!skip_foreign || explicit.contains(path));
-        let (file, problem) = read_file(path)?;
+        let (file, problem) = read?;
         let id = sources.add(file);
         if let Some(problem) = problem {
             diagnostics.push(problem(id));
@@ -189,17 +208,16 @@ fn read_parse_lower_check(
     let reported = reported.unwrap_or(ids.len()).min(ids.len());
     let mut documents = Vec::new();
     let (mut definitions, mut skipped) = (0, 0);
-    for (idx, file) in parsed.into_iter().enumerate() {
+    let mut compiled = Compiled::default();
+    for (idx, (file, file_compiled)) in parsed.into_iter().enumerate() {
         documents.extend(file.documents);
         diagnostics.extend(file.diagnostics);
+        compiled.workflows.extend(file_compiled.workflows);
+        compiled.task_defs.extend(file_compiled.task_defs);
         if idx < reported {
             definitions += file.definitions;
             skipped += file.skipped;
         }
-    }
-    let mut compiled = Compiled::default();
-    for document in &documents {
-        diagnostics.extend(lower_document(document, &mut compiled));
     }
     diagnostics.extend(check_project(
         &CheckedProject::new(&sources, &documents, &compiled)
@@ -275,7 +293,7 @@ fn read_parse_lower_check(
     })
 }
 
-type Problem = Box<dyn FnOnce(FileId) -> Diagnostic>;
+type Problem = Box<dyn FnOnce(FileId) -> Diagnostic + Send>;
 
 /// A file as text; a file that is not UTF-8 is read lossily and reported (CA107), so that the
 /// rest of the run goes on.
@@ -304,6 +322,46 @@ fn read_file(path: &Path) -> Result<(SourceFile, Option<Problem>), StageError> {
     }
 }
 
+/// `work(0)`, `work(1)`, … `work(count - 1)` on every core, the results in that order.
+fn in_parallel<R: Send>(count: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(count);
+    if workers <= 1 {
+        return (0..count).map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let idx = next.fetch_add(1, Ordering::Relaxed);
+                        if idx >= count {
+                            break;
+                        }
+                        local.push((idx, work(idx)));
+                    }
+                    local
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                // A panic in a worker is a bug; re-raise it rather than lose results.
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(idx, _)| *idx);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Parses every file, spreading files over the machine's cores. Results are in file order.
 /// `strict[i]` says whether file `i` is read as definitions whatever it holds; the others skip
 /// documents that are not DSL.
@@ -312,10 +370,20 @@ fn parse_in_parallel(
     ids: &[FileId],
     strict: &[bool],
     overlay: Option<&Overlay>,
-) -> Vec<ParsedFile> {
+) -> Vec<(ParsedFile, Compiled)> {
     let options = |idx: usize| ParseOptions {
         skip_foreign: !strict.get(idx).copied().unwrap_or(true),
         overlay,
+    };
+    // Each file's documents are lowered where they were parsed; the lowering's diagnostics
+    // join the file's.
+    let lower = |mut parsed: ParsedFile| {
+        let mut compiled = Compiled::default();
+        for document in &parsed.documents {
+            let problems = lower_document(document, &mut compiled);
+            parsed.diagnostics.extend(problems);
+        }
+        (parsed, compiled)
     };
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -325,20 +393,33 @@ fn parse_in_parallel(
         return ids
             .iter()
             .enumerate()
-            .map(|(idx, &id)| parse_file_with(id, sources.get(id), options(idx)))
+            .map(|(idx, &id)| lower(parse_file_with(id, sources.get(id), options(idx))))
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, ParsedFile)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, (ParsedFile, Compiled))> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut local = Vec::new();
+                    // Files loaded while the schema validator was still being built, validated
+                    // once it is: waiting for it would leave this core idle meanwhile.
+                    let mut waiting = Vec::new();
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&id) = ids.get(idx) else { break };
-                        local.push((idx, parse_file_with(id, sources.get(id), options(idx))));
+                        let loaded = load_file_with(id, sources.get(id), options(idx));
+                        if validator_is_ready() {
+                            local.push((idx, lower(loaded.validate())));
+                        } else {
+                            waiting.push((idx, loaded));
+                        }
                     }
+                    local.extend(
+                        waiting
+                            .into_iter()
+                            .map(|(idx, loaded)| (idx, lower(loaded.validate()))),
+                    );
                     local
                 })
             })

@@ -129,7 +129,25 @@ fn anchors(page: &str) -> BTreeSet<String> {
 /// The targets of the Markdown links and Mermaid `click` links of a page.
 fn link_targets(page: &str) -> Vec<String> {
     let mut targets = Vec::new();
+    // The language of the fenced block a line is in: text there is code, not links (a
+    // pattern such as `[dD](?:...)` looks like one), but for Mermaid's `click` lines.
+    let mut fence: Option<String> = None;
     for line in page.lines() {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            fence = match fence {
+                Some(_) => None,
+                None => Some(info.trim().to_owned()),
+            };
+            continue;
+        }
+        if fence
+            .as_deref()
+            .is_some_and(|language| language != "mermaid")
+        {
+            continue;
+        }
+        let line = without_code_spans(line);
+        let line = line.as_str();
         let bytes = line.as_bytes();
         let mut from = 0;
         while let Some(position) = line.get(from..).and_then(|rest| rest.find("](")) {
@@ -148,6 +166,27 @@ fn link_targets(page: &str) -> Vec<String> {
         }
     }
     targets
+}
+
+/// `line` with the text of its code spans (between runs of backticks) left out.
+fn without_code_spans(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..open]);
+        let ticks = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+        let after = &rest[open + ticks..];
+        let closing = "`".repeat(ticks);
+        match after.find(&closing) {
+            Some(close) => rest = &after[close + ticks..],
+            None => {
+                out.push_str(&rest[open..]);
+                return out;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Checks that every link of every page is relative and reaches a generated page (and, with a

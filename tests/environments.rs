@@ -187,6 +187,97 @@ fn plan_compares_the_environments_values_with_the_server() {
 }
 
 #[test]
+fn the_plan_names_the_environment_it_was_made_for() {
+    let server = start("127.0.0.1:0".parse().unwrap(), ServerConfig::default()).unwrap();
+    let sandbox = project();
+    let url = server.base_url();
+    let plan = |format: &str, env: Option<&str>| {
+        let mut args = vec!["--format", format, "plan", "--server", &url];
+        if let Some(env) = env {
+            args.extend(["--env", env]);
+        }
+        let run = run_against(sandbox.path(), &url, &args, &[]);
+        assert_eq!(run.code, 0, "{format} {env:?}: {}", run.stderr);
+        run.stdout
+    };
+
+    let human = plan("human", Some("staging"));
+    assert!(
+        human.starts_with("Environment: staging\nPlan: 1 to add, 0 to change, 0 to destroy."),
+        "{human}"
+    );
+    let markdown = plan("markdown", Some("staging"));
+    assert!(
+        markdown
+            .starts_with("### conductor-apply plan for environment `staging`\n\n**Plan: 1 to add"),
+        "{markdown}"
+    );
+    let json: Value = serde_json::from_str(&plan("json", Some("staging"))).unwrap();
+    assert_eq!(json["environment"], "staging");
+
+    // Without `--env`, none is named.
+    let human = plan("human", None);
+    assert!(human.starts_with("Plan: 1 to add"), "{human}");
+    assert!(!human.contains("Environment"), "{human}");
+    let markdown = plan("markdown", None);
+    assert!(
+        markdown.starts_with("### conductor-apply plan\n\n"),
+        "{markdown}"
+    );
+    let json: Value = serde_json::from_str(&plan("json", None)).unwrap();
+    assert!(json.get("environment").is_none(), "{json}");
+
+    // A saved plan keeps it: `apply FILE` shows the plan for the environment it was made for,
+    // and an edited name breaks the seal.
+    let saved = run_against(
+        sandbox.path(),
+        &url,
+        &[
+            "plan",
+            "--server",
+            &url,
+            "--env",
+            "production",
+            "--out",
+            "plan.json",
+        ],
+        &[],
+    );
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let plan_path = sandbox.path().join("plan.json");
+    let original = std::fs::read_to_string(&plan_path).unwrap();
+    let mut edited: Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(edited["environment"], "production");
+    edited["environment"] = Value::from("staging");
+    std::fs::write(&plan_path, edited.to_string()).unwrap();
+    let refused = run_against(
+        sandbox.path(),
+        &url,
+        &["apply", "--server", &url, "plan.json"],
+        &[],
+    );
+    assert_eq!(refused.code, 1, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("nothing was applied"),
+        "{}",
+        refused.stderr
+    );
+    std::fs::write(&plan_path, original).unwrap();
+    let applied = run_against(
+        sandbox.path(),
+        &url,
+        &["apply", "--server", &url, "plan.json"],
+        &[],
+    );
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    assert!(
+        applied.stdout.starts_with("Environment: production\n"),
+        "{}",
+        applied.stdout
+    );
+}
+
+#[test]
 fn value_names_in_the_project_file_are_checked() {
     let sandbox = project();
     sandbox.write(

@@ -18,11 +18,11 @@ fn a_format_a_command_has_no_output_for_is_a_usage_error() {
     for (args, message) in [
         (
             &["--format", "markdown", "check", "a.yaml"][..],
-            "error: `check` has no markdown output; --format takes human, json, github, sarif here\n",
+            "error: `check` has no markdown output; --format takes human, json, github, sarif, gitlab here\n",
         ),
         (
             &["compile", "a.yaml", "--out", "out", "--format", "markdown"],
-            "error: `compile` has no markdown output; --format takes human, json, github, sarif here\n",
+            "error: `compile` has no markdown output; --format takes human, json, github, sarif, gitlab here\n",
         ),
         (
             &["plan", "--format", "sarif"],

@@ -56,6 +56,13 @@ fn a_new_project_checks_clean_and_its_schema_references_resolve() {
         (0, "no problems found in 1 file\n"),
         "the example and the project file are clean"
     );
+    let fmt = sandbox.run(&["fmt", "--check"]);
+    assert_eq!(
+        (fmt.code, fmt.stdout.as_str()),
+        (0, ""),
+        "the example is formatted: {}",
+        fmt.stderr
+    );
     let plan_help = sandbox.run(&["compile", "--out", "build"]);
     assert_eq!(plan_help.code, 0, "{}", plan_help.stderr);
     assert!(

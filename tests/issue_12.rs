@@ -486,3 +486,106 @@ ownerEmail: team@example.com
         human.stderr
     );
 }
+
+/// A schema error no longer hides the later checks of its document: each key with an error is
+/// left out and the rest is checked, so one run reports the unknown key, the bad duration and
+/// the broken `${...}` beside them. A document that leaving keys out cannot repair (a missing
+/// `ref`) is reported by the schema alone. Nothing is compiled from either.
+#[test]
+fn issue_12_a_schema_error_does_not_hide_the_later_checks_of_its_document() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "orders.yaml",
+        "\
+workflow: orders
+ownerEmail: team@example.com
+inputs: [id]
+timeout: 5 minutes please
+tasks:
+  - ref: price
+    inline:
+      expression: \"42\"
+    inptu:
+      id: ${workflow.input.id}
+  - ref: notify
+    inline:
+      expression: $.v
+    input:
+      v: ${prise.output.result}
+      w: ${workflow.input.idd}
+---
+workflow: broken
+ownerEmail: team@example.com
+tasks:
+  - inline:
+      expression: \"1\"
+    input:
+      v: ${nope.output.x}
+",
+    );
+    let run = sandbox.run(&["--format", "json", "check", "orders.yaml"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut codes = codes_at(&found(&run.json()));
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec![
+            ("CA201".to_owned(), "9:5".to_owned()),
+            ("CA202".to_owned(), "21:5".to_owned()),
+            ("CA209".to_owned(), "4:10".to_owned()),
+            ("CA401".to_owned(), "15:12".to_owned()),
+            ("CA407".to_owned(), "16:27".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let compile = sandbox.run(&["compile", "orders.yaml", "--out", "out"]);
+    assert_eq!(compile.code, 1, "{}", compile.stderr);
+    assert!(!sandbox.path().join("out").exists(), "nothing is written");
+}
+
+/// A YAML or schema error cannot be allowed, neither by a comment nor by the project's
+/// `allow` list: allowing it made the definition vanish from `compile` without a word (and
+/// from `apply`, where a pruning plan would delete it). The allow is reported as CA111.
+#[test]
+fn issue_12_a_schema_error_cannot_be_allowed() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "conductor-apply.yaml",
+        "files: ['*.yaml']\nallow: [CA202, unknown-task-reference]\n",
+    );
+    sandbox.write(
+        "orders.yaml",
+        "\
+workflow: orders
+ownerEmail: team@example.com
+tasks:
+  - ref: price
+    inline:
+      expression: \"42\"
+      # conductor-apply: allow CA201
+      langauge: javascript
+",
+    );
+    let run = sandbox.run(&["--format", "json", "check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut codes = codes_at(&found(&run.json()));
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec![
+            ("CA111".to_owned(), "2:9".to_owned()),
+            ("CA111".to_owned(), "7:32".to_owned()),
+            ("CA201".to_owned(), "8:7".to_owned()),
+        ],
+        "{}",
+        run.stdout
+    );
+    let compile = sandbox.run(&["compile", "--out", "out"]);
+    assert_eq!(compile.code, 1, "{}", compile.stderr);
+    assert!(
+        compile.stderr.contains("nothing was written"),
+        "{}",
+        compile.stderr
+    );
+}

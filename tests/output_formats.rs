@@ -120,3 +120,48 @@ fn github_output_is_workflow_commands() {
         assert!(!message.is_empty(), "{line}");
     }
 }
+
+/// `--format gitlab` is a GitLab Code Quality report: a JSON array whose every issue has the
+/// fields GitLab reads, a severity of GitLab's scale, a relative path to the file with the
+/// problem and the line of it, and a fingerprint of its own (GitLab shows one issue per
+/// fingerprint) that does not change between runs.
+#[test]
+fn gitlab_output_is_a_code_quality_report() {
+    let text = check("gitlab");
+    let report: Value = serde_json::from_str(&text).expect("the report is JSON");
+    let issues = report.as_array().expect("an array of issues");
+    assert!(issues.len() >= 10, "the fixtures yield many issues");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[field].is_string(), "{field} in {issue}");
+        }
+        assert!(
+            ["info", "minor", "major"].contains(&issue["severity"].as_str().unwrap_or_default()),
+            "{issue}"
+        );
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap_or_default().to_owned()));
+        let path = issue["location"]["path"].as_str().expect("path");
+        assert!(
+            FIXTURES.contains(&path),
+            "{path} is one of the files checked, as given"
+        );
+        let line = issue["location"]["positions"]["begin"]["line"]
+            .as_u64()
+            .expect("line");
+        let file = std::fs::read_to_string(path).expect("the file");
+        assert!(
+            line >= 1 && line as usize <= file.lines().count(),
+            "{issue}"
+        );
+    }
+    assert!(issues.iter().any(|issue| issue["severity"] == "major"));
+    assert!(issues.iter().any(|issue| issue["severity"] == "minor"));
+    assert!(
+        issues.iter().any(|issue| issue["content"]["body"]
+            .as_str()
+            .is_some_and(|body| body.starts_with("help: "))),
+        "the help is in the body"
+    );
+    assert_eq!(check("gitlab"), text, "the same report every run");
+}

@@ -26,7 +26,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use common::{
-    Run, Sandbox, conductor_apply, corpus_dir, corpus_files, is_broken_corpus_file, run_against,
+    DifferentialCorpus, Run, Sandbox, conductor_apply, copy_dir, corpus_dir, corpus_files,
+    is_broken_corpus_file, prepared_differential_corpus, run_against,
 };
 use conductor_client::{Client, ClientConfig};
 use serde_json::Value;
@@ -147,6 +148,12 @@ struct Counts {
     writes_by_second_apply: usize,
     /// Workflow test cases run offline and on the server, with the same result.
     test_cases_agreeing: usize,
+    /// Cases whose server run differs as [`VERSION_DIFFERENCES`] documents.
+    documented_differences: usize,
+    /// Cases the server's test endpoint cannot run (a mocked SUB_WORKFLOW), run offline only.
+    offline_only: usize,
+    /// Differential cases left out because `check` refuses their workflows for this version.
+    cases_refused: usize,
 }
 
 /// `apply`, `plan --detailed-exitcode`, `apply` again on `paths`: the first writes
@@ -238,17 +245,6 @@ fn refused_for_version(
     refused
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// The shared corpus as DSL files, one directory per corpus file (several files hold the same
 /// workflow, so they cannot be imported together), without the genuinely broken files and
 /// without a file whose definitions an earlier one already has. `None` without the corpus.
@@ -300,12 +296,338 @@ fn prepared_corpus() -> Option<tempfile::TempDir> {
     Some(out)
 }
 
+/// A 3.x version as (minor, patch).
+type MinorPatch = (u32, u32);
+
+/// A way a server version's run of a differential case differs from the simulator, which
+/// follows the newest version; the suite checks that the server still does this.
+struct VersionDifference {
+    /// The case's `test`.
+    case: &'static str,
+    /// The versions that differ: each range from `.0` (inclusive) to `.1` (exclusive), as
+    /// (minor, patch).
+    versions: &'static [(MinorPatch, MinorPatch)],
+    /// What those versions answer instead.
+    status: &'static str,
+    tasks: &'static [&'static str],
+    /// Why, with the server source that says so.
+    why: &'static str,
+}
+
+const VERSION_DIFFERENCES: &[VersionDifference] = &[
+    VersionDifference {
+        case: "two tasks forked at run time, joined, then the last task",
+        versions: &[((0, 0), (22, 0))],
+        status: "FAILED",
+        tasks: &["dt1"],
+        why: "up to 3.21 a dynamically forked SIMPLE task needs a registered task definition \
+              (\"Invalid task. Task integration_task_2 does not have a definition\", v3.21.14 \
+              core/.../mapper/SimpleTaskMapper.java:78); 3.32.1 runs it with defaults (line 74)",
+    },
+    VersionDifference {
+        case: "DYNAMIC is not retried by the definition of the worker it picks (3.22 and later)",
+        versions: &[((0, 0), (22, 0))],
+        status: "FAILED",
+        tasks: &["load", "address", "notify", "notify"],
+        why: "3.21.14 retries a DYNAMIC task as the picked worker's definition says (once here); \
+              from 3.22 the DYNAMIC workflow task keeps the ad-hoc definition it gets at start, \
+              with no retries for a type other than SIMPLE (v3.32.1 \
+              MetadataMapperService.populateWorkflowTaskWithDefinition, DynamicTaskMapper)",
+    },
+    VersionDifference {
+        case: "the sub-workflow runs and terminates as FAILED, which fails the parent",
+        versions: &[((0, 0), (16, 0)), ((22, 0), (99, 0))],
+        status: "RUNNING",
+        tasks: &["lambdaTask1", "test_task_failed_sub_wf"],
+        why: "the test endpoint returns once no mock is left (v3.32.1 \
+              WorkflowTestService.testWorkflow: `while (!terminal && !mockData.isEmpty())`); \
+              a case without mocks returns while its sub-workflow, started asynchronously from \
+              3.22 (and on 3.15.0), still runs; 3.21.14 starts it synchronously and answers \
+              FAILED as the simulator does",
+    },
+];
+
+/// Text with the server's ids (UUIDs) and the simulator's (`sim-...`) made equal.
+fn without_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let bytes = word.as_bytes();
+        let uuid = bytes.len() == 36
+            && bytes.iter().enumerate().all(|(at, byte)| {
+                if matches!(at, 8 | 13 | 18 | 23) {
+                    *byte == b'-'
+                } else {
+                    byte.is_ascii_hexdigit()
+                }
+            });
+        if uuid || word.starts_with("sim-") {
+            out.push_str("<id>");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for character in text.chars() {
+        if character.is_ascii_alphanumeric() || character == '-' || character == '_' {
+            word.push(character);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(character);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A JSON value with every string's ids made equal.
+fn value_without_ids(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::from(without_ids(text)),
+        Value::Array(items) => items.iter().map(value_without_ids).collect(),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(key, value)| (key.clone(), value_without_ids(value)))
+            .collect(),
+        Value::Number(number) => {
+            // 3.21 writes a whole number computed by JavaScript as `2.0`.
+            match number.as_f64() {
+                Some(float) if float.fract() == 0.0 && float.abs() < 1e15 => {
+                    Value::from(float as i64)
+                }
+                _ => value.clone(),
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// The task references a case ran: in order, or sorted when a fork ran (the simulator runs
+/// fork branches one after the other, the server interleaves them as its test loop completes
+/// the scheduled tasks round by round; the multiset is the same).
+fn task_references(case: &Value, forked: bool) -> Vec<String> {
+    let tasks = case["execution"]["tasks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut references: Vec<String> = tasks
+        .iter()
+        .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    if forked {
+        references.sort();
+    }
+    references
+}
+
+/// The workflow's reason for incompletion without ids and without the failed task's own
+/// reason (the server's test endpoint takes none from a mock).
+fn comparable_reason(case: &Value) -> Option<String> {
+    let reason = case["execution"]["reasonForIncompletion"].as_str()?;
+    let reason = without_ids(reason);
+    Some(match reason.find(" and reason: '") {
+        Some(at) => reason[..at].to_owned(),
+        None => reason,
+    })
+}
+
+/// What differs between the offline run of a case and its server run, if anything.
+fn disagreement(here: &Value, there: &Value) -> Option<String> {
+    let mut differences = Vec::new();
+    if here["result"] != "passed" || there["result"] != "passed" {
+        differences.push(format!(
+            "results {} offline, {} on the server ({})",
+            here["result"], there["result"], there["failures"]
+        ));
+    }
+    if here["execution"]["status"] != there["execution"]["status"] {
+        differences.push(format!(
+            "status {} offline, {} on the server",
+            here["execution"]["status"], there["execution"]["status"]
+        ));
+    }
+    let (output_here, output_there) = (
+        value_without_ids(&here["execution"]["output"]),
+        value_without_ids(&there["execution"]["output"]),
+    );
+    if output_here != output_there {
+        differences.push(format!(
+            "output {output_here} offline, {output_there} on the server"
+        ));
+    }
+    // The server lists a FORK_JOIN as `FORK`.
+    let forked = [here, there].iter().any(|case| {
+        case["execution"]["tasks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|task| {
+                matches!(
+                    task["taskType"].as_str(),
+                    Some("FORK" | "FORK_JOIN" | "FORK_JOIN_DYNAMIC")
+                )
+            })
+    });
+    let (tasks_here, tasks_there) = (
+        task_references(here, forked),
+        task_references(there, forked),
+    );
+    if tasks_here != tasks_there {
+        differences.push(format!(
+            "tasks {tasks_here:?} offline, {tasks_there:?} on the server"
+        ));
+    }
+    if comparable_reason(here) != comparable_reason(there) {
+        differences.push(format!(
+            "reason {:?} offline, {:?} on the server",
+            comparable_reason(here),
+            comparable_reason(there)
+        ));
+    }
+    (!differences.is_empty()).then(|| differences.join("; "))
+}
+
+/// Runs `cases` (test files relative to `dir`) offline and on the server, and checks that
+/// each case agrees, differs as [`VERSION_DIFFERENCES`] documents, or is one the server's
+/// test endpoint refuses (a mocked SUB_WORKFLOW).
+fn compare_offline_and_on_server(
+    dir: &Path,
+    server: &RealServer,
+    cases: &[String],
+    counts: &mut Counts,
+    problems: &mut Vec<String>,
+) {
+    let version = &server.version;
+    let mut offline_args: Vec<&str> = vec!["--format", "json", "test"];
+    offline_args.extend(cases.iter().map(String::as_str));
+    let mut online_args = offline_args.clone();
+    online_args.extend(["--server", server.url.as_str()]);
+    let offline = run(dir, server, &offline_args, &[]);
+    let online = run(dir, server, &online_args, &[]);
+    let offline_json: Value = serde_json::from_str(&offline.stdout).unwrap_or_default();
+    let online_json: Value = serde_json::from_str(&online.stdout).unwrap_or_default();
+    let empty = Vec::new();
+    let offline_cases = offline_json["cases"].as_array().unwrap_or(&empty);
+    let online_cases = online_json["cases"].as_array().unwrap_or(&empty);
+    if offline_cases.is_empty() || offline_cases.len() != online_cases.len() {
+        problems.push(format!(
+            "{version}: workflow tests: {} cases offline, {} on the server:\n{}\n{}",
+            offline_cases.len(),
+            online_cases.len(),
+            offline.stderr,
+            online.stderr
+        ));
+        return;
+    }
+    // The server's test endpoint races its own system-task worker for an HTTP task (seen on
+    // 3.32.1: now and then the worker runs the mocked request for real first), so a case that
+    // differs is run on the server once more; a simulator bug differs both times.
+    let any_differs = offline_cases
+        .iter()
+        .zip(online_cases)
+        .any(|(here, there)| disagreement(here, there).is_some());
+    let second: Value = if any_differs {
+        serde_json::from_str(&run(dir, server, &online_args, &[]).stdout).unwrap_or_default()
+    } else {
+        Value::Null
+    };
+    for (index, (here, first)) in offline_cases.iter().zip(online_cases).enumerate() {
+        let name = here["test"].as_str().unwrap_or_default();
+        let there = match disagreement(here, first) {
+            None => first,
+            Some(_) => second["cases"].get(index).unwrap_or(first),
+        };
+        let documented = VERSION_DIFFERENCES.iter().find(|difference| {
+            difference.case == name
+                && difference.versions.iter().any(|(from, to)| {
+                    server.at_least(from.0, from.1) && !server.at_least(to.0, to.1)
+                })
+        });
+        if let Some(difference) = documented {
+            let tasks: Vec<String> = there["execution"]["tasks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            if there["execution"]["status"] == difference.status && tasks == difference.tasks {
+                counts.documented_differences += 1;
+            } else {
+                problems.push(format!(
+                    "{version}: `{name}` no longer differs as documented ({}): the server \
+                     answered {} {tasks:?}, documented {} {:?}",
+                    difference.why,
+                    there["execution"]["status"],
+                    difference.status,
+                    difference.tasks
+                ));
+            }
+            continue;
+        }
+        let refused_by_endpoint = there["result"] == "error"
+            && there["failures"]
+                .to_string()
+                .contains("is a mocked SUB_WORKFLOW");
+        if refused_by_endpoint && here["result"] == "passed" {
+            counts.offline_only += 1;
+            continue;
+        }
+        match disagreement(here, there) {
+            None => counts.test_cases_agreeing += 1,
+            Some(what) => problems.push(format!(
+                "{version}: workflow test `{name}` ({}) differs: {what}",
+                here["file"].as_str().unwrap_or_default()
+            )),
+        }
+    }
+}
+
+/// The differential corpus on one server: what `check` refuses for the version is left out
+/// (with its cases), every other case agrees offline and on the server.
+fn differential(
+    server: &RealServer,
+    corpus: &DifferentialCorpus,
+    counts: &mut Counts,
+    problems: &mut Vec<String>,
+) {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path();
+    copy_dir(corpus.dir.path(), dir);
+    let refused = refused_for_version(dir, server, ".", problems);
+    for file in &refused {
+        std::fs::remove_file(dir.join(file)).unwrap();
+    }
+    let mut cases = Vec::new();
+    for (test_file, needs) in &corpus.test_files {
+        let runnable = !needs
+            .iter()
+            .any(|need| refused.iter().any(|file| file.starts_with(need.as_str())));
+        if runnable {
+            cases.push(test_file.clone());
+        } else {
+            let text = std::fs::read_to_string(dir.join(test_file)).unwrap();
+            counts.cases_refused +=
+                text.matches("\ntest: ").count() + usize::from(text.starts_with("test: "));
+            std::fs::remove_file(dir.join(test_file)).unwrap();
+        }
+    }
+    compare_offline_and_on_server(dir, server, &cases, counts, problems);
+}
+
 /// The whole suite on one running server; returns its counts, and pushes what went wrong.
-fn conformance(server: &RealServer, corpus: Option<&Path>, problems: &mut Vec<String>) -> Counts {
+fn conformance(
+    server: &RealServer,
+    corpus: Option<&Path>,
+    differential_corpus: &DifferentialCorpus,
+    problems: &mut Vec<String>,
+) -> Counts {
     let client = server.client();
     let version = &server.version;
     let at_start = inventory(&client);
     let mut counts = Counts::default();
+    // First, before anything of the examples or the corpus is applied: `test --server` tests
+    // a workflow the server already has as the server has it.
+    differential(server, differential_corpus, &mut counts, problems);
     let sandbox = Sandbox::new();
     let dir = sandbox.path();
 
@@ -360,78 +682,7 @@ fn conformance(server: &RealServer, corpus: Option<&Path>, problems: &mut Vec<St
         .map(|name| format!("examples/{name}"))
         .collect();
     cases.sort();
-    let mut offline_args: Vec<&str> = vec!["--format", "json", "test"];
-    offline_args.extend(cases.iter().map(String::as_str));
-    let mut online_args = offline_args.clone();
-    online_args.extend(["--server", server.url.as_str()]);
-    let offline = run(dir, server, &offline_args, &[]);
-    let online = run(dir, server, &online_args, &[]);
-    let offline: Value = serde_json::from_str(&offline.stdout).unwrap_or_default();
-    let online_json: Value = serde_json::from_str(&online.stdout).unwrap_or_default();
-    // The server's test endpoint races its own system-task worker for an HTTP task (seen on
-    // 3.32.1: now and then the worker runs the mocked request for real first), so a case that
-    // differs is run on the server once more; a simulator bug differs both times.
-    let references = |case: &Value| -> Vec<String> {
-        case["execution"]["tasks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|task| task["reference"].as_str().unwrap_or_default().to_owned())
-            .collect()
-    };
-    let agree = |here: &Value, there: &Value| {
-        here["result"] == "passed"
-            && there["result"] == "passed"
-            && here["execution"]["status"] == there["execution"]["status"]
-            && here["execution"]["output"] == there["execution"]["output"]
-            && references(here) == references(there)
-    };
-    let empty = Vec::new();
-    let any_differs = offline["cases"]
-        .as_array()
-        .unwrap_or(&empty)
-        .iter()
-        .zip(online_json["cases"].as_array().unwrap_or(&empty))
-        .any(|(here, there)| !agree(here, there));
-    let second: Value = if any_differs {
-        serde_json::from_str(&run(dir, server, &online_args, &[]).stdout).unwrap_or_default()
-    } else {
-        Value::Null
-    };
-    let offline_cases = offline["cases"].as_array().unwrap_or(&empty);
-    let online_cases = online_json["cases"].as_array().unwrap_or(&empty);
-    if offline_cases.is_empty() || offline_cases.len() != online_cases.len() {
-        problems.push(format!(
-            "{version}: workflow tests: {} cases offline, {} on the server:\n{}",
-            offline_cases.len(),
-            online_cases.len(),
-            online.stderr
-        ));
-    }
-    for (index, (here, first)) in offline_cases.iter().zip(online_cases).enumerate() {
-        let there = if agree(here, first) {
-            first
-        } else {
-            second["cases"].get(index).unwrap_or(first)
-        };
-        let same = agree(here, there);
-        if same {
-            counts.test_cases_agreeing += 1;
-        } else {
-            problems.push(format!(
-                "{version}: workflow test `{}` differs: offline {} {} {:?} {}, on the server {} {} {:?} {}",
-                here["test"],
-                here["result"],
-                here["execution"]["status"],
-                references(here),
-                here["failures"],
-                there["result"],
-                there["execution"]["status"],
-                references(there),
-                there["failures"]
-            ));
-        }
-    }
+    compare_offline_and_on_server(dir, server, &cases, &mut counts, problems);
 
     // Drift: an edit on the server shows as a change whose origin is the server, where the
     // version can keep the stamp; apply restores git's definition.
@@ -630,6 +881,7 @@ fn plan_and_apply_conform_on_real_servers() {
     });
     eprintln!("servers up in {:.0?}", started.elapsed());
     let corpus = prepared_corpus();
+    let differential_corpus = prepared_differential_corpus();
     let mut problems = Vec::new();
     let mut summary = Vec::new();
     for server in &servers {
@@ -641,17 +893,27 @@ fn plan_and_apply_conform_on_real_servers() {
             }
         };
         let begun = Instant::now();
-        let counts = conformance(server, corpus.as_ref().map(|dir| dir.path()), &mut problems);
+        let counts = conformance(
+            server,
+            corpus.as_ref().map(|dir| dir.path()),
+            &differential_corpus,
+            &mut problems,
+        );
         summary.push(format!(
             "conductor-server {}: {} definitions applied, {} files refused for this version, \
              changes shown by the plan after apply: {}, writes by the second apply: {}, \
-             workflow test cases agreeing offline and on the server: {} ({:.0?})",
+             workflow test cases agreeing offline and on the server: {}, differing as \
+             documented: {}, offline only (a mocked SUB_WORKFLOW): {}, left out as refused \
+             for this version: {} ({:.0?})",
             server.version,
             counts.applied,
             counts.refused_files,
             counts.changes_after_apply,
             counts.writes_by_second_apply,
             counts.test_cases_agreeing,
+            counts.documented_differences,
+            counts.offline_only,
+            counts.cases_refused,
             begun.elapsed()
         ));
     }

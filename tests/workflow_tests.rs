@@ -297,3 +297,74 @@ fn no_test_files_is_an_error_and_test_files_are_not_definitions() {
     let ran = sandbox.run(&["test"]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
 }
+
+#[test]
+fn check_validates_test_files_at_their_lines() {
+    let sandbox = sandbox(
+        "test: fine\nworkflow: orders\nexpect: {status: COMPLETED}\n---\ntest: a misspelt workflow\nworkflow: order\nexpect: {status: COMPLETED}\n---\ntest: a misspelt reference\nworkflow: orders\nmocks:\n  chrage: {output: {}}\nexpect: {status: COMPLETED}\n---\ntest: a misspelt key\nworkflow: orders\nexpct: {status: COMPLETED}\n",
+    );
+    let whole = sandbox.run(&["check"]);
+    assert_eq!(whole.code, 1, "{}{}", whole.stdout, whole.stderr);
+    let report = format!("{}{}", whole.stdout, whole.stderr);
+    for expected in [
+        "CA001",
+        "workflows/orders.test.yaml:6:11",
+        "did you mean `orders`?",
+        "CA002",
+        "workflows/orders.test.yaml:12:3",
+        "did you mean `charge`?",
+        "CA201",
+        "workflows/orders.test.yaml:17:1",
+        "did you mean `expect`?",
+    ] {
+        assert!(report.contains(expected), "{expected} missing:\n{report}");
+    }
+    // One test file on its own is checked against the project's workflows, in JSON too.
+    let one = sandbox.run(&["--format", "json", "check", "workflows/orders.test.yaml"]);
+    assert_eq!(one.code, 1, "{}{}", one.stdout, one.stderr);
+    let json: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["severity"] == "error")
+        .map(|diagnostic| diagnostic["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["CA001", "CA002", "CA201"], "{}", one.stdout);
+    // Fixed, the files check clean.
+    sandbox.write(
+        "workflows/orders.test.yaml",
+        "test: fine\nworkflow: orders\nmocks:\n  charge: {output: {}}\nexpect: {status: COMPLETED}\n",
+    );
+    let clean = sandbox.run(&["check"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+}
+
+/// The differential corpus of `tests/simulator` (which `tests/real_servers.rs` also runs on
+/// real servers) passes offline, without a server: every fix it led to stays fixed where Java
+/// is missing too. The cases on the shared corpus need `../shared/corpus`.
+#[test]
+fn the_differential_corpus_passes_offline() {
+    let corpus = common::prepared_differential_corpus();
+    let output = common::conductor_apply()
+        .current_dir(corpus.dir.path())
+        .args(["--format", "json", "test"])
+        .args(corpus.test_files.iter().map(|(file, _)| file))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let cases = report["cases"].as_array().unwrap();
+    let expected = if common::corpus_dir().is_some() {
+        58
+    } else {
+        11
+    };
+    assert_eq!(cases.len(), expected, "{stdout}");
+    assert!(
+        cases.iter().all(|case| case["result"] == "passed"),
+        "{stdout}"
+    );
+}

@@ -135,6 +135,7 @@ pub fn run(args: &ApplyArgs, output: Output) -> Result<Exit, CliError> {
                     server: &client.base_url(),
                     server_version: version,
                     reported_version: reported.as_deref(),
+                    environment: saved.environment.as_deref(),
                     tool_version: env!("CARGO_PKG_VERSION"),
                     project: project.settings.project.as_deref(),
                 })

@@ -45,7 +45,7 @@ fn parse_server_version(text: &str) -> Result<ServerVersion, String> {
 pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
     // Files given on the command line are checked against the whole project, so that a
     // definition in a sibling file is not reported missing (pre-commit, editors).
-    let (_, checked) = super::load_definitions_with(
+    let (project, mut checked) = super::load_definitions_with(
         &args.paths,
         |project| {
             if let Some(name) = &args.environment {
@@ -61,7 +61,19 @@ pub fn run(args: &CheckArgs, output: Output) -> Result<Exit, CliError> {
         },
         super::Context::Project,
     )?;
-    if checked.definitions == 0 && !checked.has_errors() {
+    // The workflow test files among the paths (or the project's files): their schema, and
+    // the workflows and task references they name.
+    let tests = crate::stages::test_files(&args.paths, &project)?;
+    let library = (!checked.has_errors()).then(|| super::test::library_of(&checked.compiled));
+    let cases = super::test::validate_test_files(
+        &tests,
+        library.as_ref(),
+        &mut checked.sources,
+        &mut checked.diagnostics,
+    )?;
+    checked.files_checked += tests.len();
+    conductor_diagnostics::sort_diagnostics(&mut checked.diagnostics);
+    if checked.definitions == 0 && cases == 0 && !checked.has_errors() {
         // "no problems found in 0 files" would pass a CI gate that checks nothing: a mistyped
         // path or `files:` glob. (A file whose YAML does not parse has errors enough.)
         if !checked.diagnostics.is_empty() || output.format != Format::Human {

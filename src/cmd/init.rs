@@ -223,7 +223,7 @@ timeout: 60s
 inputs: [name]
 tasks:
   - ref: greet
-    task: greet                          # a worker task, named by its task definition
+    task: greet # a worker task, named by its task definition
     input:
       name: ${workflow.input.name}
 output:

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod completions;
 pub mod docs;
 pub mod explain;
+pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod lsp;
@@ -31,10 +32,10 @@ use crate::stages::{CheckOptions, Checked, check_files, definition_files};
 /// The formats each command has an output for: `--format` with another is refused rather
 /// than ignored. `human` is the default and always accepted.
 pub fn formats(command: &str) -> &'static [Format] {
-    use Format::{Github, Human, Json, Markdown, Sarif};
+    use Format::{Github, Gitlab, Human, Json, Markdown, Sarif};
     match command {
         // Diagnostics only.
-        "check" | "compile" | "import" | "docs" => &[Human, Json, Github, Sarif],
+        "check" | "compile" | "import" | "docs" => &[Human, Json, Github, Sarif, Gitlab],
         // A plan or an apply report on stdout, diagnostics beside it.
         "plan" | "apply" => &[Human, Json, Markdown, Github],
         // Cases on stdout, diagnostics beside them.

@@ -146,6 +146,7 @@ pub fn make_plan(
         version,
         reported,
         project: project.settings.project.clone(),
+        environment: server.environment.clone(),
     };
     let plan = planned.recompute(&remote);
     Ok(Some((plan, planned)))
@@ -164,6 +165,8 @@ pub struct Planned {
     reported: Option<String>,
     /// The project's id.
     pub project: Option<String>,
+    /// The project file's environment the definitions were read for (`--env NAME`).
+    environment: Option<String>,
 }
 
 impl Planned {
@@ -177,6 +180,7 @@ impl Planned {
             server: &self.client.base_url(),
             server_version: self.version,
             reported_version: self.reported.as_deref(),
+            environment: self.environment.as_deref(),
             tool_version: env!("CARGO_PKG_VERSION"),
             project: self.project.as_deref(),
         })
@@ -188,7 +192,7 @@ pub fn render(plan: &Plan, output: Output) -> String {
     match output.format {
         Format::Json => render_plan_json(plan),
         Format::Markdown => render_plan_markdown(plan),
-        Format::Human | Format::Github | Format::Sarif => render_plan_human(
+        Format::Human | Format::Github | Format::Sarif | Format::Gitlab => render_plan_human(
             plan,
             HumanPlanOptions {
                 color: output.color_stdout,

@@ -21,7 +21,7 @@ use conductor_dsl::validate::validate_against;
 use conductor_simulate::{
     Case, Engine, Execution, Library, Mock, Reached, SimError, simulate_with,
 };
-use conductor_source::{FileId, SourceMap, discover, read_source};
+use conductor_source::{FileId, SourceMap, read_source};
 use serde_json::{Map, Value, json};
 
 use super::remote::ServerArgs;
@@ -29,7 +29,7 @@ use crate::error::CliError;
 use crate::exit::Exit;
 use crate::output::{Format, Output, eprint_text, print_text};
 use crate::project::display_path;
-use crate::stages::{StageError, is_test_file};
+use crate::stages::{StageError, test_files};
 
 /// Arguments of `test`.
 #[derive(Debug, Args)]
@@ -60,7 +60,8 @@ Examples:
   conductor-apply --format json test --junit build/tests.xml"
 )]
 pub struct TestArgs {
-    /// Test files, or directories searched for *.test.yaml. Default: the project's root.
+    /// Test files, or directories searched for *.test.yaml. Default: the test files among the
+    /// project's files (its `files` globs, or every YAML file under its root).
     pub paths: Vec<PathBuf>,
     /// Show, per workflow, the tasks, SWITCH cases, fork branches and loops the cases reached,
     /// and what no case reached.
@@ -112,23 +113,13 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
         eprint_text("no test was run: fix the errors in the definitions above first\n");
         return Ok(Exit::InputErrors);
     }
-    let mut library = Library::default();
-    for workflow in &checked.compiled.workflows {
-        library.add_workflow(serde_json::to_value(&workflow.def).unwrap_or_default());
-    }
-    for task_def in &checked.compiled.task_defs {
-        library.add_task_def(serde_json::to_value(&task_def.def).unwrap_or_default());
-    }
+    let library = library_of(&checked.compiled);
     let roots = if args.paths.is_empty() {
         vec![project.root.clone()]
     } else {
         args.paths.clone()
     };
-    let files: Vec<PathBuf> = discover(&roots)
-        .map_err(StageError::from)?
-        .into_iter()
-        .filter(|path| is_test_file(path))
-        .collect();
+    let files = test_files(&args.paths, &project)?;
     if files.is_empty() {
         eprint_text(&format!(
             "error: no test files (*.test.yaml) under {}\n",
@@ -178,24 +169,7 @@ pub fn run(args: &TestArgs, output: Output) -> Result<Exit, CliError> {
     let mut results = Vec::new();
     let mut reached: BTreeMap<String, Reached> = BTreeMap::new();
     for path in &files {
-        let source = read_source(path, display_path(path)).map_err(StageError::from)?;
-        let file = sources.add(source);
-        let (documents, problems) = load_file(file, sources.get(file));
-        diagnostics.extend(problems);
-        let (schema, validator) = test_validator();
-        for document in documents {
-            let problems = validate_against(&document, schema, validator);
-            let spans = DocumentSpans {
-                root: document.yaml.root.clone(),
-                span: document.yaml.span.clone(),
-            };
-            if !problems.is_empty() {
-                diagnostics.extend(problems);
-                continue;
-            }
-            let Ok(case) = serde_json::from_value::<TestCase>(document.yaml.value.clone()) else {
-                continue;
-            };
+        for (file, spans, case) in load_cases(path, &mut sources, &mut diagnostics)? {
             let runner = match &server {
                 Some(client) => Runner::Server {
                     client,
@@ -272,75 +246,10 @@ fn run_case(
         seconds: 0.0,
         execution: None,
     };
-    let Some(def) = library.workflow(&case.workflow, case.version) else {
-        let names: Vec<&str> = library
-            .workflows
-            .keys()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        let known = library.workflow(&case.workflow, None).is_some();
-        let (message, segment) = if known {
-            (
-                format!(
-                    "the project has no version {} of workflow `{}`",
-                    case.version.unwrap_or_default(),
-                    case.workflow
-                ),
-                "version",
-            )
-        } else {
-            (
-                format!("the project has no workflow `{}`", case.workflow),
-                "workflow",
-            )
-        };
-        let mut diagnostic = Diagnostic::new(Code::UnknownTestWorkflow, message).with_primary(
-            file,
-            at(&[segment], Part::Value),
-            "not defined in the project",
-        );
-        if let Some(suggestion) = suggest(&case.workflow, names.iter().copied()) {
-            diagnostic = diagnostic.with_help(did_you_mean(&suggestion));
-        }
-        diagnostics.push(diagnostic);
-        result.verdict = Verdict::Error("unknown workflow".to_owned());
+    let Some(def) = resolve_case(library, case, file, spans, diagnostics) else {
+        result.verdict = Verdict::Error("unknown workflow or task reference".to_owned());
         return result;
     };
-    // Every reference the run can reach: the workflow's and its sub-workflows'.
-    let mut references = BTreeSet::new();
-    collect_references(library, def, &mut references, 0);
-    // A dynamic fork names its tasks at run time: any reference may be one of them.
-    let dynamic = references.contains(DYNAMIC_FORK_MARK);
-    let mut unknown = false;
-    let mut check_reference = |reference: &str, segments: &[&str]| {
-        let base = reference.split("__").next().unwrap_or(reference);
-        if dynamic || references.contains(base) {
-            return;
-        }
-        let mut diagnostic = Diagnostic::new(
-            Code::UnknownTestReference,
-            format!("workflow `{}` has no task `{reference}`", case.workflow),
-        )
-        .with_primary(file, at(segments, Part::Key), "no such task reference");
-        if let Some(suggestion) = suggest(base, references.iter().map(String::as_str)) {
-            diagnostic = diagnostic.with_help(did_you_mean(&suggestion));
-        }
-        diagnostics.push(diagnostic);
-        unknown = true;
-    };
-    for reference in case.mocks.keys() {
-        check_reference(reference, &["mocks", reference]);
-    }
-    for reference in case.expect.switch.iter().flat_map(BTreeMap::keys) {
-        check_reference(reference, &["expect", "switch", reference]);
-    }
-    for reference in case.expect.task_outputs.iter().flat_map(BTreeMap::keys) {
-        check_reference(reference, &["expect", "taskOutputs", reference]);
-    }
-    if unknown {
-        result.verdict = Verdict::Error("unknown task reference".to_owned());
-        return result;
-    }
     let mut simulated = Case::new(&case.workflow, Value::Object(case.input.clone()));
     simulated.version = case.version;
     simulated.run_sub_workflows = case.run_sub_workflows.unwrap_or(true);
@@ -449,6 +358,147 @@ fn run_case(
     result.seconds = started.elapsed().as_secs_f64();
     result.execution = Some(execution);
     result
+}
+
+/// The test cases of one file: each YAML document valid against the test schema, with its
+/// spans; the problems go to `diagnostics` (CA1xx, CA2xx).
+fn load_cases(
+    path: &std::path::Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<(FileId, DocumentSpans, TestCase)>, CliError> {
+    let source = read_source(path, display_path(path)).map_err(StageError::from)?;
+    let file = sources.add(source);
+    let (documents, problems) = load_file(file, sources.get(file));
+    diagnostics.extend(problems);
+    let (schema, validator) = test_validator();
+    let mut cases = Vec::new();
+    for document in documents {
+        let problems = validate_against(&document, schema, validator);
+        if !problems.is_empty() {
+            diagnostics.extend(problems);
+            continue;
+        }
+        let spans = DocumentSpans {
+            root: document.yaml.root.clone(),
+            span: document.yaml.span.clone(),
+        };
+        if let Ok(case) = serde_json::from_value::<TestCase>(document.yaml.value.clone()) {
+            cases.push((file, spans, case));
+        }
+    }
+    Ok(cases)
+}
+
+/// The project's compiled definitions as the simulator's library.
+pub fn library_of(compiled: &conductor_dsl::lower::Compiled) -> Library {
+    let mut library = Library::default();
+    for workflow in &compiled.workflows {
+        library.add_workflow(serde_json::to_value(&workflow.def).unwrap_or_default());
+    }
+    for task_def in &compiled.task_defs {
+        library.add_task_def(serde_json::to_value(&task_def.def).unwrap_or_default());
+    }
+    library
+}
+
+/// Checks the test files `paths` without running them, for `check`: the schema, and that
+/// each case's workflow (CA001) and task references (CA002) exist in `library` (not checked
+/// without one: when the definitions have errors, a workflow may be missing only because of
+/// them). Returns how many cases were read.
+pub fn validate_test_files(
+    paths: &[PathBuf],
+    library: Option<&Library>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<usize, CliError> {
+    let mut count = 0;
+    for path in paths {
+        for (file, spans, case) in load_cases(path, sources, diagnostics)? {
+            if let Some(library) = library {
+                resolve_case(library, &case, file, &spans, diagnostics);
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// The workflow a case runs, once its name, version and every task reference it names are
+/// found in the project (else CA001 or CA002 at the name, and `None`).
+fn resolve_case<'l>(
+    library: &'l Library,
+    case: &TestCase,
+    file: FileId,
+    spans: &DocumentSpans,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'l Value> {
+    let at = |segments: &[&str], part: Part| span_at(spans, segments, part);
+    let Some(def) = library.workflow(&case.workflow, case.version) else {
+        let names: Vec<&str> = library
+            .workflows
+            .keys()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let known = library.workflow(&case.workflow, None).is_some();
+        let (message, segment) = if known {
+            (
+                format!(
+                    "the project has no version {} of workflow `{}`",
+                    case.version.unwrap_or_default(),
+                    case.workflow
+                ),
+                "version",
+            )
+        } else {
+            (
+                format!("the project has no workflow `{}`", case.workflow),
+                "workflow",
+            )
+        };
+        let mut diagnostic = Diagnostic::new(Code::UnknownTestWorkflow, message).with_primary(
+            file,
+            at(&[segment], Part::Value),
+            "not defined in the project",
+        );
+        if let Some(suggestion) = suggest(&case.workflow, names.iter().copied()) {
+            diagnostic = diagnostic.with_help(did_you_mean(&suggestion));
+        }
+        diagnostics.push(diagnostic);
+        return None;
+    };
+    // Every reference the run can reach: the workflow's and its sub-workflows'.
+    let mut references = BTreeSet::new();
+    collect_references(library, def, &mut references, 0);
+    // A dynamic fork names its tasks at run time: any reference may be one of them.
+    let dynamic = references.contains(DYNAMIC_FORK_MARK);
+    let mut unknown = false;
+    let mut check_reference = |reference: &str, segments: &[&str]| {
+        let base = reference.split("__").next().unwrap_or(reference);
+        if dynamic || references.contains(base) {
+            return;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownTestReference,
+            format!("workflow `{}` has no task `{reference}`", case.workflow),
+        )
+        .with_primary(file, at(segments, Part::Key), "no such task reference");
+        if let Some(suggestion) = suggest(base, references.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_help(did_you_mean(&suggestion));
+        }
+        diagnostics.push(diagnostic);
+        unknown = true;
+    };
+    for reference in case.mocks.keys() {
+        check_reference(reference, &["mocks", reference]);
+    }
+    for reference in case.expect.switch.iter().flat_map(BTreeMap::keys) {
+        check_reference(reference, &["expect", "switch", reference]);
+    }
+    for reference in case.expect.task_outputs.iter().flat_map(BTreeMap::keys) {
+        check_reference(reference, &["expect", "taskOutputs", reference]);
+    }
+    (!unknown).then_some(def)
 }
 
 /// Added to the references of a workflow with a FORK_JOIN_DYNAMIC (not a valid reference).
@@ -753,6 +803,20 @@ fn run_on_server(
     let server_error = |error: conductor_client::ClientError| SimError::NotSimulated {
         what: format!("the server: {error}"),
     };
+    // The server's test endpoint treats a SUB_WORKFLOW as an operator: it runs the
+    // sub-workflow and drops the mock (WorkflowTestService, 3.15 to 3.32), so such a case can
+    // only run offline.
+    if let Some(reference) = case.mocks.keys().find(|reference| {
+        find_task(library, def, reference, 0)
+            .is_some_and(|task| task.get("type").and_then(Value::as_str) == Some("SUB_WORKFLOW"))
+    }) {
+        return Err(SimError::NotSimulated {
+            what: format!(
+                "on a server: `{reference}` is a mocked SUB_WORKFLOW, and the server's test \
+                 endpoint runs every sub-workflow, ignoring its mock"
+            ),
+        });
+    }
     let mut to_register = Vec::new();
     collect_workflows(library, def, &mut to_register, 0);
     let fresh: Vec<Value> = to_register

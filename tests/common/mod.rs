@@ -31,6 +31,7 @@ tasks:
 ";
 pub mod tools;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -113,7 +114,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(output: Output) -> Run {
+    /// The outcome of a finished process (for commands built with [`conductor_apply`]).
+    pub fn new(output: Output) -> Run {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -240,4 +242,102 @@ pub const BROKEN_CORPUS_FILES: &[BrokenCorpusFile] = &[
 /// Whether the corpus file named `name` is in [`BROKEN_CORPUS_FILES`].
 pub fn is_broken_corpus_file(name: &str) -> bool {
     BROKEN_CORPUS_FILES.iter().any(|broken| broken.file == name)
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a directory");
+    for entry in std::fs::read_dir(from).expect("read a directory").flatten() {
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a file");
+        }
+    }
+}
+
+/// The differential corpus of `tests/simulator` ready to run: our own workflows beside their
+/// tests, and the cases on the shared corpus's workflows with those workflows imported from
+/// `../shared/corpus` (each case file names them on `# corpus: PATH` lines).
+pub struct DifferentialCorpus {
+    /// The project: `workflows/`, `cases/` and `corpus/`.
+    pub dir: tempfile::TempDir,
+    /// Each test file (relative to `dir`) and the definition files or folders it runs.
+    pub test_files: Vec<(String, Vec<String>)>,
+}
+
+pub fn prepared_differential_corpus() -> DifferentialCorpus {
+    let source = repo_root().join("tests/simulator");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut test_files = Vec::new();
+    copy_dir(&source.join("workflows"), &dir.path().join("workflows"));
+    for entry in std::fs::read_dir(source.join("workflows"))
+        .expect("the differential corpus")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".test.yaml") {
+            test_files.push((
+                format!("workflows/{name}"),
+                vec![format!("workflows/{stem}.yaml")],
+            ));
+        }
+    }
+    let Some(corpus) = corpus_dir() else {
+        // Straight to stderr, past the test harness's capture: the skip is said loudly.
+        let _ = writeln!(
+            std::io::stderr(),
+            "differential corpus: ../shared/corpus is absent: the cases on its workflows are \
+             skipped, the cases on tests/simulator/workflows run"
+        );
+        return DifferentialCorpus { dir, test_files };
+    };
+    std::fs::create_dir_all(dir.path().join("cases")).expect("the differential corpus");
+    for entry in std::fs::read_dir(source.join("corpus"))
+        .expect("the differential corpus")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".test.yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("the differential corpus");
+        std::fs::write(dir.path().join("cases").join(&name), &text)
+            .expect("the differential corpus");
+        let mut needs = Vec::new();
+        for corpus_file in text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# corpus: "))
+        {
+            let corpus_file = corpus_file.trim();
+            let stem = Path::new(corpus_file)
+                .file_stem()
+                .expect("the differential corpus")
+                .to_string_lossy()
+                .into_owned();
+            let target = dir.path().join("corpus").join(&stem);
+            if !target.exists() {
+                let imported = conductor_apply()
+                    .arg("import")
+                    .arg(corpus.join(corpus_file))
+                    .arg("--out")
+                    .arg(&target)
+                    .output()
+                    .expect("the differential corpus");
+                assert!(
+                    imported.status.success(),
+                    "import {corpus_file} for {name}: {}",
+                    String::from_utf8_lossy(&imported.stderr)
+                );
+            }
+            needs.push(format!("corpus/{stem}/"));
+        }
+        assert!(
+            !needs.is_empty(),
+            "tests/simulator/corpus/{name} names no `# corpus:` file"
+        );
+        test_files.push((format!("cases/{name}"), needs));
+    }
+    test_files.sort();
+    DifferentialCorpus { dir, test_files }
 }

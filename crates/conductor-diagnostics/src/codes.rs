@@ -447,6 +447,13 @@ catalogue! {
         severity: Error,
         summary: "a `((name))` names no value of the project file for the environment",
     },
+    UnallowableCode => {
+        code: "CA111",
+        name: "unallowable-code",
+        stage: Load,
+        severity: Warning,
+        summary: "an allow comment or the project's `allow` list names an error that cannot be allowed",
+    },
     // CA2xx: schema. Reported by validating a document against the DSL's JSON Schema.
     UnknownKey => {
         code: "CA201",
@@ -978,6 +985,15 @@ impl Code {
     pub fn lookup(code_or_name: &str) -> Option<Code> {
         let trimmed = code_or_name.trim();
         Code::from_code(trimmed).or_else(|| Code::from_name(trimmed))
+    }
+
+    /// Whether an allow comment or the project's `allow` list can suppress this code. A YAML
+    /// or schema error cannot: the document it is in is never compiled, so allowing it would
+    /// make the definition vanish from `compile` and `apply` without a word (and a pruning
+    /// apply would delete it from the server).
+    pub fn can_be_allowed(self) -> bool {
+        let info = self.info();
+        !(info.severity == Severity::Error && matches!(info.stage, Stage::Load | Stage::Schema))
     }
 
     /// Every code, as catalogue entries, in catalogue order.

@@ -61,6 +61,7 @@ pub use codes::{Code, CodeInfo, Example, ExampleEncoding, ExampleKind, Severity,
 pub use diagnostic::{Diagnostic, Label, did_you_mean, has_errors, sort_diagnostics};
 pub use explain::{explain, list_codes};
 pub use render::github::render_github;
+pub use render::gitlab::render_gitlab;
 pub use render::human::{HumanOptions, render_human};
 pub use render::json::{JSON_FORMAT_VERSION, JsonOptions, json_schema, render_json};
 pub use render::sarif::{SARIF_SCHEMA_URI, SarifOptions, render_sarif};
@@ -71,5 +72,5 @@ pub use suggest::{
 pub use summary::{Summary, summary_line};
 pub use suppress::{
     ALLOW_MARKER, AllowComment, AllowedName, Suppressed, allow_comment_codes,
-    allow_comment_problems, reported_without_target, suppress,
+    allow_comment_problems, reported_without_target, suppress, unallowable_reason,
 };

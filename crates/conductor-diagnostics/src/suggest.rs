@@ -78,8 +78,42 @@ pub struct NameIndex {
     folded: Vec<(String, u32)>,
     /// `(hash of a folded name or of one of its one-deletion variants, index)`, sorted.
     variants: Vec<(u64, u32)>,
+    /// Each folded name's character counts ([`CharacterCounts`]), in `names` order, when there
+    /// are few enough names to scan them before the variant lookup.
+    counts: Vec<CharacterCounts>,
     /// Answers already given.
     cache: std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+}
+
+/// Up to this many names, a lookup first scans every name's character counts: most lookups
+/// (a reference to something the project does not define) find no name close enough and
+/// skip the variant lookup, which costs about the square of the candidate's length.
+const COUNTS_SCAN_LIMIT: usize = 8192;
+
+/// How many times each character occurs in a text, with the characters folded into 32 buckets
+/// (so the distance between two of them never exceeds the true one), saturating at 255.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CharacterCounts([u8; 32]);
+
+impl CharacterCounts {
+    fn new(text: &str) -> CharacterCounts {
+        let mut counts = [0u8; 32];
+        for c in text.chars() {
+            let bucket = &mut counts[(u32::from(c) % 32) as usize];
+            *bucket = bucket.saturating_add(1);
+        }
+        CharacterCounts(counts)
+    }
+
+    /// A lower bound of the number of characters to delete from either text to make their
+    /// counts equal.
+    fn distance(&self, other: &CharacterCounts) -> u32 {
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .sum()
+    }
 }
 
 impl NameIndex {
@@ -90,6 +124,13 @@ impl NameIndex {
         names.dedup();
         let mut folded: Vec<(String, u32)> = Vec::with_capacity(names.len());
         let mut variants = Vec::new();
+        let mut counts = Vec::new();
+        if names.len() > FULL_SCAN_LIMIT && names.len() <= COUNTS_SCAN_LIMIT {
+            counts = names
+                .iter()
+                .map(|name| CharacterCounts::new(&name.to_lowercase()))
+                .collect();
+        }
         if names.len() > FULL_SCAN_LIMIT {
             for (idx, name) in names.iter().enumerate() {
                 let idx = u32::try_from(idx).unwrap_or(u32::MAX);
@@ -109,6 +150,7 @@ impl NameIndex {
             names,
             folded,
             variants,
+            counts,
             cache: std::sync::Mutex::new(std::collections::BTreeMap::new()),
         }
     }
@@ -167,7 +209,18 @@ impl NameIndex {
             best = better(best, rank, name);
         }
         // Names within a few edits: a variant of the candidate (itself, one or two characters
-        // deleted) equal to a variant of the name (itself, or one character deleted).
+        // deleted) equal to a variant of the name (itself, or one character deleted). Such a
+        // name's character counts differ from the candidate's by at most three.
+        if !self.counts.is_empty() {
+            let candidate_counts = CharacterCounts::new(&folded);
+            if !self
+                .counts
+                .iter()
+                .any(|counts| counts.distance(&candidate_counts) <= 3)
+            {
+                return best.map(|(_, name)| name.to_owned());
+            }
+        }
         let variants = VariantHashes::new(&folded);
         let mut hashes = Vec::with_capacity(1 + chars.len() * (chars.len() + 1) / 2);
         hashes.push(variants.whole());
@@ -461,6 +514,51 @@ mod tests {
                 "{candidate}"
             );
         }
+    }
+
+    /// Skipping the variant lookup when no name's character counts are close enough never
+    /// changes an answer: candidates one to four edits away from 64 names, and others.
+    #[test]
+    fn the_counts_scan_never_changes_an_answer() {
+        let names: Vec<String> = (0..64)
+            .map(|n| format!("{}_task_{n}", ["load", "Notify", "charge", "ship"][n % 4]))
+            .collect();
+        let with_counts = NameIndex::new(names.iter().map(String::as_str));
+        assert!(!with_counts.counts.is_empty());
+        let mut without_counts = NameIndex::new(names.iter().map(String::as_str));
+        without_counts.counts.clear();
+        let mut seed = 7u64;
+        let mut next = move |bound: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % bound.max(1)
+        };
+        let mut found = 0;
+        for round in 0..2000 {
+            let mut candidate: Vec<char> = names[next(names.len())].chars().collect();
+            for _ in 0..1 + round % 4 {
+                let at = next(candidate.len());
+                match next(4) {
+                    0 => {
+                        candidate.remove(at);
+                    }
+                    1 => candidate.insert(at, ['x', '_', 'A', '7'][next(4)]),
+                    2 => candidate[at] = ['y', '-', 'B', '9'][next(4)],
+                    _ if at + 1 < candidate.len() => candidate.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let candidate: String = candidate.into_iter().collect();
+            let answer = with_counts.lookup(&candidate);
+            found += usize::from(answer.is_some());
+            assert_eq!(answer, without_counts.lookup(&candidate), "{candidate}");
+        }
+        assert!(found > 500, "{found}");
+        assert_eq!(
+            with_counts.lookup("integration_task_1_1"),
+            without_counts.lookup("integration_task_1_1")
+        );
     }
 
     #[test]

@@ -79,6 +79,10 @@ pub fn suppress(diagnostics: Vec<Diagnostic>, sources: &SourceMap, allowed: &[Co
         .collect();
     let mut outcome = Suppressed::default();
     for diagnostic in diagnostics {
+        if !diagnostic.code().can_be_allowed() {
+            outcome.kept.push(diagnostic);
+            continue;
+        }
         // The comment first, so that it counts as used even when the project allows the code.
         let by_comment = diagnostic.primary().is_some_and(|label| {
             label.file.index() < sources.len()
@@ -223,6 +227,25 @@ fn unknown_allowed_code(file: FileId, name: &AllowedName) -> Diagnostic {
     )
 }
 
+fn unallowable_code(file: FileId, name: &AllowedName, code: Code) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnallowableCode,
+        format!("`{}` cannot be allowed", name.text),
+    )
+    .with_primary(file, name.span.clone(), "this error is reported anyway")
+    .with_note(unallowable_reason(code))
+    .with_help("fix the error, then remove the code from the comment")
+}
+
+/// Why `code` cannot be allowed, for CA111 here and in the project file's `allow` list.
+pub fn unallowable_reason(code: Code) -> String {
+    format!(
+        "{} is a {} error: the document it is in is never compiled, so allowing it would make the definition vanish from `compile` and `apply`",
+        code.info().code,
+        code.info().stage,
+    )
+}
+
 fn unused_allow_comment(file: FileId, name: &AllowedName, code: Code) -> Diagnostic {
     Diagnostic::new(
         Code::UnusedAllowComment,
@@ -236,7 +259,8 @@ fn unused_allow_comment(file: FileId, name: &AllowedName, code: Code) -> Diagnos
     .with_help("remove it from the comment")
 }
 
-/// The problems of allow comments: a name that is no code (CA108), and a name that suppressed
+/// The problems of allow comments: a name that is no code (CA108), a code that cannot be
+/// allowed (CA111, see [`Code::can_be_allowed`]), and a name that suppressed
 /// nothing (CA109) where `judge_unused` says that the run could have reported its code in that
 /// file (a file whose documents were all checked, a code the run's stages produce).
 pub fn allow_comment_problems(
@@ -248,6 +272,9 @@ pub fn allow_comment_problems(
         for name in &comment.names {
             match name.code {
                 None => out.push(unknown_allowed_code(comment.file, name)),
+                Some(code) if !code.can_be_allowed() => {
+                    out.push(unallowable_code(comment.file, name, code));
+                }
                 Some(code) if !name.used && judge_unused(comment.file, code) => {
                     out.push(unused_allow_comment(comment.file, name, code));
                 }

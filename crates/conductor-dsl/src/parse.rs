@@ -9,10 +9,11 @@ use crate::locate::{DocumentSpans, Part, span_at};
 use crate::lower::ParsedDocument;
 use crate::overlay::{Overlay, apply_overlay};
 use crate::syntax::document::Document;
-use crate::validate::validate_document;
+use crate::validate::validate_and_repair;
 
 /// Loads, validates and reads every document of a file. A document with schema errors is
-/// reported and left out, so later stages never see it.
+/// reported; later stages see it only when leaving out the keys with errors repairs it
+/// ([`crate::validate::validate_and_repair`]), and never compile it, since it has errors.
 pub fn parse_file(file: FileId, source: &SourceFile) -> (Vec<ParsedDocument>, Vec<Diagnostic>) {
     let parsed = parse_file_with(file, source, ParseOptions::default());
     (parsed.documents, parsed.diagnostics)
@@ -33,7 +34,8 @@ pub struct ParseOptions<'o> {
 /// What [`parse_file_with`] found in one file.
 #[derive(Debug, Default)]
 pub struct ParsedFile {
-    /// The documents that passed the schema.
+    /// The documents that passed the schema, and those repaired by leaving out the keys with
+    /// schema errors (which are in `diagnostics`).
     pub documents: Vec<ParsedDocument>,
     /// Every problem found.
     pub diagnostics: Vec<Diagnostic>,
@@ -45,37 +47,78 @@ pub struct ParsedFile {
 
 /// Like [`parse_file`], with options, counting the definitions and the skipped documents.
 pub fn parse_file_with(file: FileId, source: &SourceFile, options: ParseOptions<'_>) -> ParsedFile {
+    load_file_with(file, source, options).validate()
+}
+
+/// A file whose documents are loaded (YAML, the overlay) but not yet validated: the first half
+/// of [`parse_file_with`]. Loading needs no schema validator, so a caller can load files while
+/// the validator is still being built ([`crate::validate::validator_is_ready`]) and validate
+/// them afterwards.
+#[derive(Debug)]
+pub struct LoadedFile {
+    documents: Vec<SourceDocument>,
+    parsed: ParsedFile,
+}
+
+/// Loads the documents of a file: the first half of [`parse_file_with`].
+pub fn load_file_with(file: FileId, source: &SourceFile, options: ParseOptions<'_>) -> LoadedFile {
     let (documents, diagnostics) = load_file(file, source);
-    let mut out = ParsedFile {
+    let mut parsed = ParsedFile {
         documents: Vec::with_capacity(documents.len()),
         diagnostics,
         definitions: 0,
         skipped: 0,
     };
+    let mut loaded = Vec::with_capacity(documents.len());
     for mut document in documents {
         if options.skip_foreign && !looks_like_definition(&document.yaml.value) {
-            out.skipped += 1;
+            parsed.skipped += 1;
             continue;
         }
-        out.definitions += 1;
+        parsed.definitions += 1;
         if let Some(overlay) = options.overlay {
             let unknown = apply_overlay(&mut document, source, overlay);
             if !unknown.is_empty() {
-                out.diagnostics.extend(unknown);
+                parsed.diagnostics.extend(unknown);
                 continue;
             }
         }
-        let schema_diagnostics = validate_document(&document);
-        if !schema_diagnostics.is_empty() {
-            out.diagnostics.extend(schema_diagnostics);
-            continue;
-        }
-        match read_document(document) {
-            Ok(document) => out.documents.push(document),
-            Err(diagnostic) => out.diagnostics.push(*diagnostic),
-        }
+        loaded.push(document);
     }
-    out
+    LoadedFile {
+        documents: loaded,
+        parsed,
+    }
+}
+
+impl LoadedFile {
+    /// Validates and reads the loaded documents: the second half of [`parse_file_with`].
+    pub fn validate(self) -> ParsedFile {
+        let LoadedFile {
+            documents,
+            mut parsed,
+        } = self;
+        for mut document in documents {
+            let validation = validate_and_repair(&document);
+            if !validation.diagnostics.is_empty() {
+                parsed.diagnostics.extend(validation.diagnostics);
+                // The rest of the document is still checked, less the keys with errors; it is
+                // never compiled, since it has errors (which cannot be allowed).
+                if let Some(repaired) = validation.repaired {
+                    document.yaml.value = repaired;
+                    if let Ok(document) = read_document(document) {
+                        parsed.documents.push(document);
+                    }
+                }
+                continue;
+            }
+            match read_document(document) {
+                Ok(document) => parsed.documents.push(document),
+                Err(diagnostic) => parsed.diagnostics.push(*diagnostic),
+            }
+        }
+        parsed
+    }
 }
 
 /// Whether a document is meant as a definition: a mapping with a `workflow` or `task` key, or

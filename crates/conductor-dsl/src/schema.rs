@@ -72,8 +72,14 @@ fn generator() -> schemars::SchemaGenerator {
 }
 
 /// The DSL schema, compiled once per process for validation.
+static VALIDATOR: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
+
+/// Whether [`dsl_validator`] has been built.
+pub(crate) fn dsl_validator_is_built() -> bool {
+    VALIDATOR.get().is_some()
+}
+
 pub(crate) fn dsl_validator() -> &'static (Value, jsonschema::Validator) {
-    static VALIDATOR: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
         let schema = dsl_schema();
         let validator = jsonschema::draft202012::options()

@@ -30,6 +30,70 @@ pub fn validate_document(document: &SourceDocument) -> Vec<Diagnostic> {
     validate_against(document, schema, validator)
 }
 
+/// What validating a document found: its schema errors, and, when leaving out the keys they
+/// are at makes the document valid, that document, so that the later stages still check the
+/// rest of it (every problem in one run). Only the checks see a repaired document: it has
+/// errors, so nothing is compiled or applied from it.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// The schema errors; empty for a valid document.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The document less the keys with errors, when that is valid; `None` for a valid
+    /// document and for one that leaving keys out cannot repair (a missing key, a task whose
+    /// type cannot be told, a wrong item in a list).
+    pub repaired: Option<Value>,
+}
+
+/// Like [`validate_document`], also repairing the document when leaving out the keys with
+/// errors makes it valid ([`Validation::repaired`]).
+pub fn validate_and_repair(document: &SourceDocument) -> Validation {
+    let (schema, validator) = dsl_validator();
+    if validator.is_valid(&document.yaml.value) {
+        return Validation::default();
+    }
+    let (diagnostics, repair) = map_errors(document, schema, validator);
+    let repaired = repair
+        .apply(&document.yaml.value)
+        .filter(|value| validator.is_valid(value));
+    Validation {
+        diagnostics,
+        repaired,
+    }
+}
+
+impl Repair {
+    /// `value` less the keys to leave out; `None` when some error cannot be repaired so.
+    fn apply(&self, value: &Value) -> Option<Value> {
+        if self.impossible || self.removals.is_empty() {
+            return None;
+        }
+        let mut repaired = value.clone();
+        for path in &self.removals {
+            let (key, parent_path) = path.split_last()?;
+            // `None`: already left out with a key above it.
+            let parent = parent_path
+                .iter()
+                .try_fold(&mut repaired, |node, segment| match node {
+                    Value::Object(map) => map.get_mut(segment),
+                    Value::Array(items) => segment
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|idx| items.get_mut(idx)),
+                    _ => None,
+                });
+            match parent {
+                Some(Value::Object(map)) => {
+                    map.remove(key);
+                }
+                // Leaving out a list item would renumber the rest (the tasks of a list).
+                Some(Value::Array(_)) => return None,
+                _ => {}
+            }
+        }
+        Some(repaired)
+    }
+}
+
 /// Validates one document against another generated schema (a workflow test file's), with
 /// the same mapping of errors to keys and values, did-you-mean included.
 pub fn validate_against(
@@ -40,6 +104,15 @@ pub fn validate_against(
     if validator.is_valid(&document.yaml.value) {
         return Vec::new();
     }
+    map_errors(document, schema, validator).0
+}
+
+/// Maps each error of an invalid document to a diagnostic, with the repair the errors allow.
+fn map_errors(
+    document: &SourceDocument,
+    schema: &Value,
+    validator: &jsonschema::Validator,
+) -> (Vec<Diagnostic>, Repair) {
     // Only a document with errors needs its span tree here (a copy: the caller keeps it).
     let spans = DocumentSpans {
         root: document.yaml.root.clone(),
@@ -52,13 +125,15 @@ pub fn validate_against(
         diagnostics: Vec::new(),
         misspelled: Vec::new(),
         missing: Vec::new(),
+        repair: Repair::default(),
     };
     for error in validator.iter_errors(&document.yaml.value) {
         mapper.map(&error);
     }
+    let repair = std::mem::take(&mut mapper.repair);
     let mut diagnostics = mapper.without_explained_missing_keys();
     dedupe(&mut diagnostics);
-    diagnostics
+    (diagnostics, repair)
 }
 
 /// Validates a value against another schema (the project file's), with the same errors at
@@ -91,6 +166,7 @@ pub fn validate_with_schema(
         diagnostics: Vec::new(),
         misspelled: Vec::new(),
         missing: Vec::new(),
+        repair: Repair::default(),
     };
     for error in validator.iter_errors(value) {
         mapper.map(&error);
@@ -98,6 +174,11 @@ pub fn validate_with_schema(
     let mut diagnostics = mapper.without_explained_missing_keys();
     dedupe(&mut diagnostics);
     diagnostics
+}
+
+/// Whether the schema validator is built, so that validating does not wait for it.
+pub fn validator_is_ready() -> bool {
+    crate::schema::dsl_validator_is_built()
 }
 
 /// Builds the schema validator now instead of at the first [`validate_document`]. Building it
@@ -148,6 +229,20 @@ struct ErrorMapper<'a> {
     misspelled: Vec<(Vec<String>, String)>,
     /// Missing required keys, per mapping path, with the index of their diagnostic.
     missing: Vec<(Vec<String>, String, usize)>,
+    /// The repair of the document each error allows, for [`validate_and_repair`].
+    repair: Repair,
+}
+
+/// How a document with schema errors can still go through the later checks: each error at an
+/// optional key or value is repaired by leaving that key out. An error that leaving out cannot
+/// repair (a missing key, a task whose type cannot be told, a bad list item) makes the whole
+/// document unrepairable.
+#[derive(Debug, Default)]
+struct Repair {
+    /// Paths to mappings' keys to leave out.
+    removals: Vec<Vec<String>>,
+    /// Whether some error cannot be repaired by leaving a key out.
+    impossible: bool,
 }
 
 fn segment_string(segment: LocationSegment<'_>) -> String {
@@ -235,6 +330,7 @@ impl<'a> ErrorMapper<'a> {
                 self.out_of_range(&instance, error);
             }
             _ => {
+                self.repair.removals.push(instance.clone());
                 let span = self.span(&instance, Part::Value);
                 self.push(
                     Diagnostic::new(Code::ValueNotAllowed, error.to_string()).with_primary(
@@ -337,6 +433,7 @@ impl<'a> ErrorMapper<'a> {
                 }
             }
             Err(FormError::Missing) => {
+                self.repair.impossible = true;
                 let form_keys: Vec<&str> = TASK_FORMS.iter().map(|(_, key, _)| *key).collect();
                 let span = self.span(instance, Part::Head);
                 let mut diagnostic =
@@ -362,6 +459,7 @@ impl<'a> ErrorMapper<'a> {
                 self.push(diagnostic);
             }
             Err(FormError::Conflicting(keys)) => {
+                self.repair.impossible = true;
                 let first = keys.first().cloned().unwrap_or_default();
                 let second = keys.get(1).cloned().unwrap_or_default();
                 let mut first_path = instance.to_vec();
@@ -414,6 +512,7 @@ impl<'a> ErrorMapper<'a> {
             }
             return;
         }
+        self.repair.impossible = true;
         let span = head(&self.spans.root);
         let both = mapping.contains_key("workflow") && mapping.contains_key("task");
         let message = if both {
@@ -510,6 +609,7 @@ impl<'a> ErrorMapper<'a> {
     fn unknown_key(&mut self, instance: &[String], key: &str, allowed: &[String]) {
         let mut path = instance.to_vec();
         path.push(key.to_owned());
+        self.repair.removals.push(path.clone());
         let span = self.span(&path, Part::Key);
         let mut diagnostic = Diagnostic::new(Code::UnknownKey, format!("unknown key `{key}`"))
             .with_primary(self.file, span, "not allowed here");
@@ -542,6 +642,7 @@ impl<'a> ErrorMapper<'a> {
     }
 
     fn missing_key(&mut self, instance: &[String], property: &str) {
+        self.repair.impossible = true;
         let span = self.span(instance, Part::Head);
         let what = match instance
             .get(instance.len().wrapping_sub(2))
@@ -566,6 +667,7 @@ impl<'a> ErrorMapper<'a> {
     }
 
     fn wrong_type(&mut self, instance: &[String], value: &Value, expected: &[&str]) {
+        self.repair.removals.push(instance.to_vec());
         let field = Self::field_name(instance);
         if value.is_null() {
             let value_span = self.span(instance, Part::Value);
@@ -596,6 +698,7 @@ impl<'a> ErrorMapper<'a> {
     }
 
     fn not_allowed(&mut self, instance: &[String], value: &Value, options: &[&str]) {
+        self.repair.removals.push(instance.to_vec());
         let field = Self::field_name(instance);
         let span = self.span(instance, Part::Value);
         let shown = value
@@ -615,6 +718,7 @@ impl<'a> ErrorMapper<'a> {
     }
 
     fn pattern_mismatch(&mut self, instance: &[String], value: &Value, pattern: &str) {
+        self.repair.removals.push(instance.to_vec());
         let field = Self::field_name(instance);
         let shown = value.as_str().unwrap_or_default();
         let span = self.span(instance, Part::Value);
@@ -645,6 +749,7 @@ impl<'a> ErrorMapper<'a> {
     }
 
     fn out_of_range(&mut self, instance: &[String], error: &ValidationError<'_>) {
+        self.repair.removals.push(instance.to_vec());
         let field = Self::field_name(instance);
         let span = self.span(instance, Part::Value);
         let limit = match error.kind() {

@@ -11,19 +11,20 @@ use crate::workflow_def::JsonMap;
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct SchemaDef {
-    /// Audit field set by the server (contract §2.12).
+    // The audit fields of every definition (conductor-contract.md §2.12).
+    /// Audit field; conductor-apply ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_app: Option<String>,
-    /// Audit field (contract §2.12).
+    /// Audit field; conductor-apply ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// Audit field (contract §2.12).
+    /// Audit field; conductor-apply ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// Audit field (contract §2.12).
+    /// Audit field; conductor-apply ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Audit field (contract §2.12).
+    /// Audit field; conductor-apply ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The schema's name.

@@ -12,19 +12,20 @@ use crate::workflow_def::JsonMap;
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct TaskDef {
-    /// Audit field set by the server; never sent by conductor-apply (contract §2.12).
+    // The audit fields: what the server sets on each write is in conductor-contract.md §2.12.
+    /// Audit field, stored as sent; conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_app: Option<String>,
-    /// Audit field: registration time in epoch milliseconds (contract §2.12).
+    /// Audit field: registration time in epoch milliseconds, set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// Audit field: last update time in epoch milliseconds (contract §2.12).
+    /// Audit field: last update time in epoch milliseconds, set by the server on an update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// Audit field set by the server (contract §2.12).
+    /// Audit field set by the server (empty over REST). conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Audit field set by the server (contract §2.12).
+    /// Audit field set by the server on an update. conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The task type workers poll; SIMPLE tasks refer to it by `name`. Must not be empty.

@@ -12,26 +12,28 @@ use crate::task_def::TaskDef;
 /// author's and is kept in output.
 pub type JsonMap = Map<String, Value>;
 
-/// A workflow definition as the Conductor server accepts it on `POST`/`PUT /api/metadata/workflow`
-/// (contract §2.2). Fields left `None` are omitted from the JSON; the server then applies its
-/// default (listed in [`crate::defaults::WORKFLOW_DEF`]).
+// Field by field as in the server's `WorkflowDef.java` (conductor-contract.md §2.2).
+/// A workflow definition as the Conductor server accepts it on `POST`/`PUT /api/metadata/workflow`.
+/// Fields left `None` are omitted from the JSON; the server then applies its default (listed in
+/// [`crate::defaults::WORKFLOW_DEF`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct WorkflowDef {
-    /// Audit field set by the server; never sent by conductor-apply (contract §2.12).
+    // The audit fields: what the server sets on each write is in conductor-contract.md §2.12.
+    /// Audit field, stored as sent; conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_app: Option<String>,
-    /// Audit field: registration time in epoch milliseconds, set by the server (contract §2.12).
+    /// Audit field: registration time in epoch milliseconds, set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// Audit field: last update time in epoch milliseconds, set by the server (contract §2.12).
+    /// Audit field: last update time in epoch milliseconds, set by the server on each update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// Audit field set by the server (contract §2.12).
+    /// Audit field, stored as sent; conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// Audit field set by the server (contract §2.12).
+    /// Audit field, stored as sent; conductor-apply never sends it and ignores it when comparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
     /// The workflow's name; with `version`, its identity on the server. Must not be empty.
@@ -50,7 +52,9 @@ pub struct WorkflowDef {
     /// Names of the workflow's inputs. Documentation only: the server never reads it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_parameters: Option<Vec<String>>,
-    /// The workflow's output, resolved with `${...}` when it completes (contract §6.10).
+    /// The workflow's output, its `${...}` resolved when the workflow completes. A TERMINATE task
+    /// that ends the workflow sets the output instead; when this is empty, the output is the last
+    /// task's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_parameters: Option<JsonMap>,
     /// Name of the workflow started when this one fails. The form `$workflow.input.<key>` reads
@@ -111,8 +115,8 @@ pub struct WorkflowDef {
     pub masked_fields: Option<Vec<String>>,
 }
 
-/// One task of a workflow, of any type (contract §2.3 and §3). Which fields matter depends on
-/// `type`.
+// Field by field as in the server's `WorkflowTask.java` (conductor-contract.md §2.3, §3).
+/// One task of a workflow, of any type. Which fields matter depends on `type`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
@@ -228,7 +232,8 @@ pub struct WorkflowTask {
     pub metadata: Option<JsonMap>,
 }
 
-/// Which workflow a SUB_WORKFLOW task runs (contract §2.4).
+// conductor-contract.md §2.4.
+/// Which workflow a SUB_WORKFLOW task runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
@@ -267,7 +272,9 @@ pub enum WorkflowDefinitionRef {
     Expression(String),
 }
 
-/// An event published when a task's status changes (contract §2.5).
+// conductor-contract.md §2.5.
+/// An event published when a task's status changes. The open-source server stores it without
+/// publishing it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
@@ -280,7 +287,8 @@ pub struct StateChangeEvent {
     pub payload: Option<JsonMap>,
 }
 
-/// Result cache settings (contract §2.6).
+// conductor-contract.md §2.6.
+/// Result cache settings. The open-source server stores them without using them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
@@ -293,7 +301,8 @@ pub struct CacheConfig {
     pub ttl_in_second: Option<i32>,
 }
 
-/// Workflow rate limit settings (contract §2.7).
+// conductor-contract.md §2.7.
+/// Workflow rate limit settings. The open-source server stores them without using them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]

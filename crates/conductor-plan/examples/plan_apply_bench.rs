@@ -91,6 +91,7 @@ fn main() {
             server: &client.base_url(),
             server_version: version,
             reported_version: reported.as_deref(),
+            environment: None,
             tool_version: "bench",
             project: None,
         });

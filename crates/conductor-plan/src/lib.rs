@@ -33,6 +33,7 @@
 //!     server: "http://localhost:8080/api",
 //!     server_version: conductor_model::versions::ServerVersion::NEWEST_KNOWN,
 //!     reported_version: Some("3.32.1"),
+//!     environment: None,
 //!     tool_version: "0.1.0",
 //!     project: None,
 //! });

@@ -278,6 +278,10 @@ pub struct Plan {
     /// older tools).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
+    /// The project file's environment the plan was made for (`--env NAME`): its server, its
+    /// `((name))` values and its server version. Absent when none was chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// What the plan could not do on this server, said once (e.g. no ownership stamps on a
     /// server without workflow metadata).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -400,7 +404,7 @@ impl Plan {
 
     /// The digest of what the plan does and where.
     fn content_digest(&self) -> String {
-        let content = serde_json::json!({
+        let mut content = serde_json::json!({
             "server": self.server,
             "prune": self.prune,
             "summary": self.summary,
@@ -409,6 +413,11 @@ impl Plan {
             "state": self.state,
             "inventory": self.inventory,
         });
+        // Only when one was chosen, so that plans without one keep the digest they had before
+        // plans named their environment.
+        if let (Some(environment), Some(object)) = (&self.environment, content.as_object_mut()) {
+            object.insert("environment".to_owned(), Value::from(environment.as_str()));
+        }
         digest(&content.to_string())
     }
 
@@ -453,6 +462,9 @@ pub struct PlanInput<'a> {
     pub server_version: ServerVersion,
     /// The version text the server reported, if any.
     pub reported_version: Option<&'a str>,
+    /// The project file's environment the definitions were read for (`--env NAME`), recorded
+    /// in the plan.
+    pub environment: Option<&'a str>,
     /// The tool's version, recorded in the plan.
     pub tool_version: &'a str,
     /// The project's id (the project file's `project`): ownership is then kept in the project's
@@ -765,6 +777,7 @@ pub fn compute_plan(input: PlanInput<'_>) -> Plan {
         tool_version: input.tool_version.to_owned(),
         server: input.server.to_owned(),
         server_version: input.reported_version.map(str::to_owned),
+        environment: input.environment.map(str::to_owned),
         notes,
         prune: input.prune,
         summary,

@@ -35,6 +35,7 @@ fn deletes_of_what_is_already_gone(version: &str) -> Vec<Status> {
         server: &client.base_url(),
         server_version,
         reported_version: Some(version),
+        environment: None,
         tool_version: "test",
         project: None,
     });
@@ -80,6 +81,7 @@ fn a_change_without_a_body_is_refused_and_nothing_is_written() {
         server: &client.base_url(),
         server_version: ServerVersion::NEWEST_KNOWN,
         reported_version: None,
+        environment: None,
         tool_version: "test",
         project: None,
     });

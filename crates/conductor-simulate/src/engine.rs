@@ -177,6 +177,26 @@ fn run_workflow(
                 .unwrap_or_else(|| json!({})),
         },
     };
+    let mut output = output;
+    let failure_workflow = text(def, "failureWorkflow");
+    if matches!(status.as_str(), "FAILED" | "TERMINATED")
+        && !failure_workflow.trim().is_empty()
+        && let Value::Object(fields) = &mut output
+    {
+        // The server starts the failure workflow and writes its id into the output, or why it
+        // could not (WorkflowExecutor.terminateWorkflow); `test` registers no failure workflow.
+        let started = match run.shared.library.workflow(failure_workflow, None) {
+            Some(_) => format!("sim-failure-workflow-{failure_workflow}"),
+            None => format!(
+                "Error workflow {failure_workflow} failed to start.  reason: No such workflow \
+                 defined. name={failure_workflow}, version=null"
+            ),
+        };
+        fields.insert(
+            "conductor.failure_workflow".to_owned(),
+            Value::from(started),
+        );
+    }
     Ok(Execution {
         status,
         output,
@@ -333,8 +353,27 @@ impl Run<'_, '_> {
     }
 
     fn run_tasks(&mut self, tasks: &[Value]) -> Result<Flow, SimError> {
-        for task in tasks {
+        for (position, task) in tasks.iter().enumerate() {
             if let Flow::Stop(end) = self.run_task(task)? {
+                // The server schedules a fork's JOIN together with the fork (ForkJoinTaskMapper):
+                // a fork that stops the workflow lists its JOIN too, canceled.
+                let forked = matches!(text(task, "type"), "FORK_JOIN" | "FORK_JOIN_DYNAMIC");
+                if let Some(join) = tasks
+                    .get(position + 1)
+                    .filter(|next| forked && text(next, "type") == "JOIN")
+                {
+                    let reference = self.full_reference(text(join, "taskReferenceName"));
+                    let run = TaskRun {
+                        reference,
+                        task_type: "JOIN".to_owned(),
+                        status: "CANCELED".to_owned(),
+                        input: json!({}),
+                        output: json!({}),
+                        reason: None,
+                        retry_count: 0,
+                    };
+                    self.record(run, join);
+                }
                 return Ok(Flow::Stop(end));
             }
         }
@@ -382,17 +421,32 @@ impl Run<'_, '_> {
                     .and_then(Value::as_str)
                     .map(str::to_owned);
                 let output = input.get("workflowOutput").cloned();
-                self.complete(
-                    task,
-                    &kind,
-                    &base,
-                    input.clone(),
-                    json!({"output": output.clone().unwrap_or_else(|| json!({}))}),
-                );
+                // Terminate.getInputFromParam: an object is the output itself, another value
+                // is `{"output": value}`, none is `{}`.
+                let task_output = match &output {
+                    None | Some(Value::Null) => json!({}),
+                    Some(Value::Object(object)) => Value::Object(object.clone()),
+                    Some(other) => json!({"output": other}),
+                };
+                self.complete(task, &kind, &base, input.clone(), task_output.clone());
+                // Without a reason the server writes one (WorkflowExecutor.decide).
+                let reason = reason
+                    .filter(|reason| !reason.trim().is_empty())
+                    .or_else(|| {
+                        let task_id = self
+                            .refs
+                            .get(&base)
+                            .and_then(|entry| entry.get("taskId"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        Some(format!("Workflow is {status} by TERMINATE task: {task_id}"))
+                    });
+                // The workflow's output is the TERMINATE task's, even `{}`: the definition's
+                // outputParameters are not read (DeciderService.updateWorkflowOutput).
                 Ok(Flow::Stop(End::Terminated {
                     status,
                     reason,
-                    output,
+                    output: Some(task_output),
                 }))
             }
             "SUB_WORKFLOW" if !self.shared.case.mocks.contains_key(&base) => {
@@ -416,7 +470,7 @@ impl Run<'_, '_> {
     }
 
     /// A terminal failure of a task: the workflow fails, unless the task is optional.
-    fn fail(&mut self, task: &Value, index: usize, status: &str, reason: &str) -> Flow {
+    fn fail(&mut self, task: &Value, index: usize, reason: &str) -> Flow {
         if task.get("optional").and_then(Value::as_bool) == Some(true) {
             if let Some(run) = self.tasks.get_mut(index) {
                 run.status = "COMPLETED_WITH_ERRORS".to_owned();
@@ -443,11 +497,21 @@ impl Run<'_, '_> {
             .unwrap_or_default()
             .to_owned();
         Flow::Stop(End::Failed {
-            reason: format!("Task {task_id} failed with status: {status} and reason: '{reason}'"),
+            // The status named is the workflow's, FAILED for a terminal error too
+            // (DeciderService.retry).
+            reason: format!("Task {task_id} failed with status: FAILED and reason: '{reason}'"),
         })
     }
 
-    fn retries_allowed(&self, task: &Value, name: &str) -> u32 {
+    fn retries_allowed(&self, task: &Value, name: &str, kind: &str) -> u32 {
+        // A DYNAMIC task retries by the definition of its own workflow task (named in the
+        // workflow), not of the task it runs: the server gives the workflow task an ad-hoc
+        // definition when it starts the workflow, which DynamicTaskMapper then keeps.
+        let name = if kind == "DYNAMIC" {
+            text(task, "name")
+        } else {
+            name
+        };
         match self.task_def(task, name) {
             // TaskDef's default retryCount is 3 (contract §2.9).
             Some(def) => def
@@ -455,6 +519,11 @@ impl Run<'_, '_> {
                 .and_then(Value::as_u64)
                 .unwrap_or(3)
                 .min(100) as u32,
+            // Without a definition the server gives the task an ad-hoc `new TaskDef(name)`,
+            // whose retryCount is 3; from 3.22 a task of another type than SIMPLE gets 0
+            // (MetadataMapperService.populateWorkflowTaskWithDefinition; up to 3.21 every
+            // type gets 3, a difference the differential test documents).
+            None if kind == "SIMPLE" && !name.is_empty() => 3,
             None => 0,
         }
     }
@@ -473,7 +542,7 @@ impl Run<'_, '_> {
         } else {
             text(task, "name").to_owned()
         };
-        let allowed = self.retries_allowed(task, &name);
+        let allowed = self.retries_allowed(task, &name, kind);
         let mut retry_count = 0;
         loop {
             let mock = self.next_mock(base, kind)?;
@@ -500,14 +569,9 @@ impl Run<'_, '_> {
             match mock.status {
                 MockStatus::Completed => return Ok(Flow::Next),
                 MockStatus::Failed if retry_count < allowed => retry_count += 1,
-                status => {
-                    let status = if status == MockStatus::Failed {
-                        "FAILED"
-                    } else {
-                        "FAILED_WITH_TERMINAL_ERROR"
-                    };
+                _ => {
                     let reason = mock.reason.clone().unwrap_or_default();
-                    return Ok(self.fail(task, index, status, &reason));
+                    return Ok(self.fail(task, index, &reason));
                 }
             }
         }
@@ -602,7 +666,7 @@ impl Run<'_, '_> {
                     retry_count: 0,
                 };
                 let index = self.record(run, task);
-                Ok(self.fail(task, index, "FAILED", &reason))
+                Ok(self.fail(task, index, &reason))
             }
         }
     }
@@ -720,6 +784,10 @@ impl Run<'_, '_> {
                 output.insert("loopIndex".to_owned(), Value::from(at));
             }
             self.update(index, "IN_PROGRESS", Value::Object(output.clone()));
+            // The loop task's own `iteration` (`${loop['iteration']}`) counts its iterations.
+            if let Some(Value::Object(entry)) = self.refs.get_mut(base) {
+                entry.insert("iteration".to_owned(), Value::from(iteration));
+            }
             let first = self.tasks.len();
             self.iteration = Some(iteration);
             let flow = self.run_tasks(body);
@@ -868,8 +936,16 @@ impl Run<'_, '_> {
             join_on = std::mem::take(&mut self.dynamic_refs);
         }
         let output = if kind == "EXCLUSIVE_JOIN" {
-            // Seen on 3.32.1: an EXCLUSIVE_JOIN completes with an empty output.
-            json!({})
+            // The output of the first `joinOn` task that ran, else of the first
+            // `defaultExclusiveJoinTask` that ran (ExclusiveJoin.execute, 3.15 to 3.32).
+            let defaults = list(task, "defaultExclusiveJoinTask");
+            join_on
+                .iter()
+                .map(String::as_str)
+                .chain(defaults.iter().filter_map(Value::as_str))
+                .find_map(|reference| self.refs.get(reference))
+                .and_then(|entry| entry.get("output").cloned())
+                .unwrap_or_else(|| json!({}))
         } else {
             let mut joined = Map::new();
             for reference in &join_on {
@@ -900,14 +976,14 @@ impl Run<'_, '_> {
             });
         }
         let document = self.document("RUNNING", None);
-        let parameters = resolve_value(
-            task.get("subWorkflowParam").unwrap_or(&Value::Null),
-            &document,
-        )?;
-        let inline = parameters
-            .get("workflowDefinition")
-            .filter(|def| def.is_object())
-            .cloned();
+        // The server resolves the name and version (SubWorkflowTaskMapper), never the inline
+        // definition: its `${...}` belong to the child.
+        let mut written = task.get("subWorkflowParam").cloned().unwrap_or(Value::Null);
+        let inline = written
+            .as_object_mut()
+            .and_then(|parameters| parameters.remove("workflowDefinition"))
+            .filter(Value::is_object);
+        let parameters = resolve_value(&written, &document)?;
         let def = match inline {
             Some(def) => def,
             None => {
@@ -946,7 +1022,7 @@ impl Run<'_, '_> {
             Ok(Flow::Next)
         } else {
             let reason = child.reason_for_incompletion.unwrap_or_default();
-            Ok(self.fail(task, index, "FAILED", &reason))
+            Ok(self.fail(task, index, &reason))
         }
     }
 }

@@ -151,7 +151,10 @@ pub fn evaluate_path(text: &str, path: &Path<'_>, document: &dyn Roots) -> Resul
                 }
             }
             SegmentKind::Names(names) => {
-                definite = false;
+                // `['one']` is a plain name; `['a','b']` makes the path indefinite.
+                if names.len() > 1 {
+                    definite = false;
+                }
                 for value in &candidates {
                     for name in names {
                         if let Some(found) = value.get(name.as_ref()) {

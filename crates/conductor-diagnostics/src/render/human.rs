@@ -57,6 +57,46 @@ impl Default for HumanOptions {
 /// followed by a blank line. Returns an empty string for no diagnostics; the summary line is
 /// separate ([`crate::summary_line`]).
 pub fn render_human(diagnostics: &[Diagnostic], map: &SourceMap, options: &HumanOptions) -> String {
+    let diagnostics = sorted(diagnostics);
+    // Each diagnostic renders on its own, so a long report (a project's first check shows
+    // thousands of warnings) renders on every core, in order, and is joined.
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(diagnostics.len() / MIN_DIAGNOSTICS_PER_WORKER)
+        .max(1);
+    if workers == 1 {
+        return render_in_order(&diagnostics, map, options);
+    }
+    let chunk = diagnostics.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = diagnostics
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || render_in_order(part, map, options)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Whether miette's wrapping would leave `message` as it is: one line of plain ASCII, without
+/// spaces at either end, that fits the width after the `  × ` before it (miette wraps at two
+/// columns less than the width).
+fn fits_on_its_line(message: &str, width: usize) -> bool {
+    const INDENT: usize = "  × ".len() - "×".len() + 1;
+    message.is_ascii()
+        && !message.contains(['\n', '\t', '\r'])
+        && message.trim() == message
+        && INDENT + message.len() < width.saturating_sub(2)
+}
+
+/// Below this many diagnostics per core, threads cost more than they save.
+const MIN_DIAGNOSTICS_PER_WORKER: usize = 64;
+
+/// The human rendering of `diagnostics`, in the order given.
+fn render_in_order(diagnostics: &[&Diagnostic], map: &SourceMap, options: &HumanOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -64,11 +104,19 @@ pub fn render_human(diagnostics: &[Diagnostic], map: &SourceMap, options: &Human
     };
     let help_prefix = theme.styles.help.style("help:").to_string();
     let note_prefix = theme.styles.help.style("note:").to_string();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width);
+    let wrapping = GraphicalReportHandler::new_themed(theme).with_width(options.width);
+    // miette wraps every message with a line-breaking algorithm that costs more than the
+    // rest of the report; a message that fits on its line renders the same without it.
+    let unwrapped = wrapping.clone().with_wrap_lines(false);
     let texts = DisplayTexts::new(map);
     let mut out = String::new();
-    for diag in sorted(diagnostics) {
+    for &diag in diagnostics {
         let (report, other_files) = reports(diag, map, &texts);
+        let handler = if fits_on_its_line(&report.message, options.width) {
+            &unwrapped
+        } else {
+            &wrapping
+        };
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
             // miette fails only when it cannot read a span; `Location` clamps every span, so
@@ -116,7 +164,11 @@ fn is_unprintable(c: char) -> bool {
 /// `text` with every unprintable character replaced by one `?` per byte, so byte offsets
 /// into the result are the offsets into `text`. Borrows when there is nothing to replace.
 fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
+    // Most text is printable ASCII, told apart byte by byte far faster than by characters.
+    let printable_ascii = text
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+    if printable_ascii || !text.chars().any(is_unprintable) {
         return Cow::Borrowed(text);
     }
     let mut replaced = String::with_capacity(text.len());
@@ -392,6 +444,62 @@ impl<'a> FileSource<'a> {
     }
 }
 
+impl FileSource<'_> {
+    /// miette's own reading of the span with its context lines, started at the first context
+    /// line (found with the file's line index) instead of at the file's first byte: miette
+    /// scans from where it is given, so reading each snippet from the start of the file cost
+    /// time in the file's length, for every diagnostic. The result is miette's, with the
+    /// offsets and line numbers of the whole file. A file with a carriage return reads from
+    /// its start: miette counts a lone `\r` as a line break, the line index does not.
+    fn read_lines<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<MietteSpanContents<'b>, MietteError> {
+        let bytes = self.text.as_bytes();
+        let whole = |bytes: &'b [u8]| {
+            bytes
+                .read_span(span, context_lines_before, context_lines_after)
+                .map(|contents| {
+                    MietteSpanContents::new(
+                        contents.data(),
+                        *contents.span(),
+                        contents.line(),
+                        contents.column(),
+                        contents.line_count(),
+                    )
+                })
+        };
+        if self.text.contains('\r') || span.offset() > bytes.len() {
+            return whole(bytes);
+        }
+        let line = self.file.line_col(span.offset()).line;
+        // One line more than the context: miette ends an empty span at the start of what it
+        // reads one byte later than it would elsewhere (`(offset + len) - 1` saturates at 0).
+        let first_line = line.saturating_sub(context_lines_before + 1).max(1);
+        let Some(base) = self
+            .file
+            .line_range(first_line)
+            .map(|range| range.start)
+            .filter(|base| *base <= span.offset())
+        else {
+            return whole(bytes);
+        };
+        let lines_before = first_line - 1;
+        let local = SourceSpan::new((span.offset() - base).into(), span.len());
+        let contents =
+            bytes[base..].read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(MietteSpanContents::new(
+            contents.data(),
+            (contents.span().offset() + base, contents.span().len()).into(),
+            contents.line() + lines_before,
+            contents.column(),
+            contents.line_count() + lines_before,
+        ))
+    }
+}
+
 impl SourceCode for FileSource<'_> {
     fn read_span<'b>(
         &'b self,
@@ -399,10 +507,7 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents =
-            self.text
-                .as_ref()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let contents = self.read_lines(span, context_lines_before, context_lines_after)?;
         // miette's own implementation counts the column in bytes; the header
         // `[file:line:column]` takes it from a read without context lines, so recount it in
         // characters there. With context lines the snippet starts at a line start (column 0).
@@ -419,5 +524,140 @@ impl SourceCode for FileSource<'_> {
             column,
             contents.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A message that [`fits_on_its_line`] renders the same with and without miette's
+    /// wrapping, at every length up to the width and beyond it.
+    #[test]
+    fn a_message_that_fits_renders_the_same_unwrapped() {
+        let mut map = SourceMap::new();
+        let file = map.add(SourceFile::new(
+            "f.yaml",
+            "f.yaml",
+            "workflow: w\ntasks: []\n",
+        ));
+        let width = 100;
+        let wrapping =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
+        let unwrapped = wrapping.clone().with_wrap_lines(false);
+        let mut fitting = 0;
+        for length in 1..=120 {
+            for word in [3, 7, 40] {
+                let message: String = (0..length)
+                    .map(|idx| if idx % (word + 1) == word { ' ' } else { 'a' })
+                    .collect();
+                if !fits_on_its_line(&message, width) {
+                    continue;
+                }
+                fitting += 1;
+                let diagnostic = Diagnostic::new(Code::UnknownKey, message.clone()).with_primary(
+                    file,
+                    0..8,
+                    "here",
+                );
+                let texts = DisplayTexts::new(&map);
+                let (report, _) = reports(&diagnostic, &map, &texts);
+                let (mut wrapped_text, mut unwrapped_text) = (String::new(), String::new());
+                wrapping
+                    .render_report(&mut wrapped_text, &report)
+                    .expect("renders");
+                unwrapped
+                    .render_report(&mut unwrapped_text, &report)
+                    .expect("renders");
+                assert_eq!(unwrapped_text, wrapped_text, "{message:?}");
+            }
+        }
+        assert!(fitting > 200, "{fitting}");
+    }
+
+    /// A long report rendered on several cores is the report rendered in one pass.
+    #[test]
+    fn a_long_report_renders_as_in_one_pass() {
+        let mut map = SourceMap::new();
+        let mut diagnostics = Vec::new();
+        for idx in 0..40 {
+            let text = format!("workflow: w{idx}\ntasks:\n  - ref: a\n    task: t{idx}\n");
+            let file = map.add(SourceFile::new(
+                format!("f{idx}.yaml"),
+                format!("f{idx}.yaml"),
+                text,
+            ));
+            for line in 0..10 {
+                let start = (line * 3) % 30;
+                diagnostics.push(
+                    Diagnostic::new(Code::UnknownKey, format!("problem {line}"))
+                        .with_primary(file, start..start + 2, "here")
+                        .with_help("a help line"),
+                );
+            }
+        }
+        let options = HumanOptions::default();
+        let one_pass = render_in_order(&sorted(&diagnostics), &map, &options);
+        assert!(one_pass.matches("problem").count() == 400);
+        assert_eq!(render_human(&diagnostics, &map, &options), one_pass);
+    }
+
+    /// Reading from the first context line gives exactly what miette reads from the start of
+    /// the file, for every span of texts with empty lines, multi-byte characters, CRLF and a
+    /// lone CR, a last line with and without a line break.
+    #[test]
+    fn reading_from_the_first_context_line_is_reading_from_the_start() {
+        let texts = [
+            "a: 1\nbb: 2\n\nccc: é3\n  - d\n",
+            "one\r\ntwo\r\nthree",
+            "x\ry\nz\n",
+            "\n\n\nlast",
+            "",
+        ];
+        for text in texts {
+            let file = SourceFile::new("t.yaml", "t.yaml", text);
+            let mut display = text.to_owned();
+            if !text.ends_with('\n') {
+                display.push('\n');
+            }
+            let source = FileSource::new(&file, &display, [0]);
+            for offset in 0..=display.len() {
+                if !display.is_char_boundary(offset) {
+                    continue;
+                }
+                for len in [0, 1, 3, 9] {
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let span = SourceSpan::new(offset.into(), len);
+                        let ours = source.read_lines(&span, before, after);
+                        let theirs = display.as_bytes().read_span(&span, before, after);
+                        match (ours, theirs) {
+                            (Ok(ours), Ok(theirs)) => assert_eq!(
+                                (
+                                    ours.data(),
+                                    *ours.span(),
+                                    ours.line(),
+                                    ours.column(),
+                                    ours.line_count()
+                                ),
+                                (
+                                    theirs.data(),
+                                    *theirs.span(),
+                                    theirs.line(),
+                                    theirs.column(),
+                                    theirs.line_count()
+                                ),
+                                "{text:?} at {offset}+{len}, context {before}/{after}"
+                            ),
+                            (Err(_), Err(_)) => {}
+                            (ours, theirs) => panic!(
+                                "{text:?} at {offset}+{len}: {:?} against {:?}",
+                                ours.is_ok(),
+                                theirs.is_ok()
+                            ),
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Renderers: pure functions from diagnostics and the files they point into to text, one file
-//! per output format (human, json, github, sarif).
+//! per output format (human, json, github, sarif, gitlab).
 //!
 //! Every renderer sorts the diagnostics into rendering order itself
 //! ([`crate::Diagnostic::rendering_order`]: file, byte offset, code, message), so the output
@@ -8,6 +8,7 @@
 //! writes anywhere: each returns a `String` for the caller to print.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;

@@ -369,6 +369,31 @@ fn project_page(root: &Value) -> Page {
     }
 }
 
+/// The canonical layout of DSL files, as `conductor-apply fmt` writes it (`conductor-fmt`'s crate
+/// documentation is the full statement).
+const LAYOUT_SECTION: &str = "
+## Layout (`conductor-apply fmt`)
+
+`conductor-apply fmt` writes every DSL file in one layout; `fmt --check` fails a CI run on a file
+that is not in it. What the file means never changes: `fmt` compiles it before and after and
+writes nothing when the compiled JSON would differ.
+
+- **Indentation**: two spaces a level; a list under a key is indented under it (`tasks:` then
+  `  - ref: a`); a mapping or list that is a list item starts on the dash's line.
+- **Key order**: as written. Keys are not sorted into the schema's order: comments stay next to
+  what they describe, and a diff shows only what the author changed.
+- **Quoting**: plain where YAML 1.2 and YAML 1.1 readers both read the text back as the same
+  string (`\"${a.b}\"` becomes `${a.b}`); `\"yes\"`, `\"1.0\"`, `\"null\"`, `\"*x\"`, `\"a: b\"` and
+  `\"a #b\"` keep their quotes, in the author's kind of quotes. `import` quotes by the same rules.
+- **Kept as written**: numbers, booleans and nulls, flow collections (`{name: Ada}`, only
+  re-indented), anchors, aliases and tags, block scalars (`|`, `>`; re-indented, chomping kept).
+- **Comments and blank lines**: every comment is kept; an own-line comment is indented like what
+  follows it; trailing comments are one space after their content, or stay aligned where the
+  author aligned them; a run of blank lines becomes one (the blank lines between tasks stay).
+- **Files**: documents (`---`) are kept; trailing whitespace is removed; a file ends with one
+  line break; CRLF files stay CRLF; a byte order mark is dropped.
+";
+
 fn index_page(schema: &Schema<'_>, layout: &Layout, with_project: bool) -> Page {
     let from = REFERENCE_INDEX;
     let mut out = String::from(GENERATED_NOTE);
@@ -419,6 +444,7 @@ fn index_page(schema: &Schema<'_>, layout: &Layout, with_project: bool) -> Page 
     out.push_str(&table(&["Key", "Conductor type", "Summary"], &forms));
     out.push_str("\n## Types\n\n");
     out.push_str(&table(&["Type", "Summary"], &types));
+    out.push_str(LAYOUT_SECTION);
     Page {
         path: REFERENCE_INDEX.to_owned(),
         content: tidy(&out),

@@ -115,7 +115,8 @@ impl<'de> Visitor<'de> for DocumentVisitor {
     }
 }
 
-/// A workflow definition (compiles to a Conductor `WorkflowDef`, contract §2.2).
+// conductor-contract.md §2.2.
+/// A workflow definition (compiles to a Conductor `WorkflowDef`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WorkflowDocument {
@@ -329,8 +330,9 @@ macro_rules! task_def_struct {
 }
 
 task_def_struct! {
-    /// A task definition (compiles to a Conductor `TaskDef`, contract §2.9): the settings of
-    /// the worker tasks of that name.
+    // conductor-contract.md §2.9.
+    /// A task definition (compiles to a Conductor `TaskDef`): the settings of the worker tasks
+    /// of that name.
     pub struct TaskDocument {
         /// The task definition's name (`name`): the task type workers poll and `task:` refers to.
         #[schemars(length(min = 1), example = &"charge_card")]

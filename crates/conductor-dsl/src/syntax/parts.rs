@@ -28,7 +28,8 @@ pub enum IntOrExpression {
 #[serde(deny_unknown_fields)]
 pub struct Empty {}
 
-/// The request of an HTTP task, compiled to `inputParameters.http_request` (contract §3.3).
+// The HTTP task's inputs: conductor-contract.md §3.3 HTTP.
+/// The request of an HTTP task, compiled to `inputParameters.http_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HttpRequest {
@@ -72,8 +73,9 @@ pub struct HttpRequest {
     pub app_name: Option<String>,
 }
 
+// conductor-contract.md §3.3 INLINE, §6.12 (what the script sees as `$`).
 /// The script of an INLINE task, compiled to `inputParameters.expression` and
-/// `inputParameters.evaluatorType` (contract §3.3, §6.12).
+/// `inputParameters.evaluatorType`. The script reads the task's resolved input as `$`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InlineScript {
@@ -100,7 +102,8 @@ pub enum SwitchOn {
     Evaluator(SwitchEvaluator),
 }
 
-/// A SWITCH evaluator, as Conductor writes it (contract §3.3 SWITCH).
+// conductor-contract.md §3.3 SWITCH.
+/// A SWITCH evaluator, as Conductor writes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SwitchEvaluator {
@@ -113,8 +116,9 @@ pub struct SwitchEvaluator {
     pub expression: String,
 }
 
-/// Where a FORK_JOIN_DYNAMIC task gets its branches (contract §3.3). Either the concise keys
-/// `tasks` and `inputs`, or the raw parameter-name keys, never both.
+// conductor-contract.md §3.3 FORK_JOIN_DYNAMIC.
+/// Where a FORK_JOIN_DYNAMIC task gets its branches. Either the concise keys `tasks` and
+/// `inputs`, or the raw parameter-name keys, never both.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DynamicFork {
@@ -142,7 +146,9 @@ pub struct DynamicFork {
     pub dynamic_fork_join_tasks_param: Option<String>,
 }
 
-/// A DO_WHILE loop (contract §3.3, §6.8).
+// conductor-contract.md §3.3 DO_WHILE, §6.8 (iterations).
+/// A DO_WHILE loop. Its body's tasks are stored as `<ref>__<n>` per iteration; `${ref...}` reads
+/// the latest iteration, and each iteration's outputs are in the loop's output under its number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DoWhile {
@@ -169,7 +175,8 @@ pub struct DoWhile {
     pub tasks: Vec<Task>,
 }
 
-/// Which workflow a SUB_WORKFLOW task runs (contract §2.4).
+// conductor-contract.md §2.4.
+/// Which workflow a SUB_WORKFLOW task runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubWorkflow {
@@ -214,7 +221,8 @@ pub enum InlineDefinition {
     Expression(String),
 }
 
-/// What a START_WORKFLOW task starts: compiled to `inputParameters.startWorkflow` (contract §3.3).
+// conductor-contract.md §3.3 START_WORKFLOW.
+/// What a START_WORKFLOW task starts: compiled to `inputParameters.startWorkflow`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StartWorkflow {
@@ -264,7 +272,8 @@ pub struct StartWorkflowRequest {
     pub workflow_def: Option<Box<WorkflowDocument>>,
 }
 
-/// What a WAIT task waits for (contract §3.3 WAIT).
+// conductor-contract.md §3.3 WAIT.
+/// What a WAIT task waits for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum WaitFor {
@@ -307,7 +316,8 @@ impl JsonSchema for WaitFor {
     }
 }
 
-/// How a TERMINATE task ends the workflow (contract §3.3 TERMINATE).
+// conductor-contract.md §3.3 TERMINATE.
+/// How a TERMINATE task ends the workflow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Terminate {
@@ -338,7 +348,8 @@ pub enum TerminationStatus {
     Terminated,
 }
 
-/// Which task a DYNAMIC task runs (contract §3.3 DYNAMIC).
+// conductor-contract.md §3.3 DYNAMIC.
+/// Which task a DYNAMIC task runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DynamicTaskName {
@@ -358,7 +369,8 @@ pub struct DynamicTaskNameParam {
     pub dynamic_task_name_param: String,
 }
 
-/// A Kafka message, compiled to `inputParameters.kafka_request` (contract §3.3 KAFKA_PUBLISH).
+// conductor-contract.md §3.3 KAFKA_PUBLISH.
+/// A Kafka message, compiled to `inputParameters.kafka_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KafkaRequest {

@@ -28,6 +28,10 @@ pub fn render_plan_human(plan: &Plan, options: HumanPlanOptions) -> String {
         }
     };
     let mut out = String::new();
+    if let Some(environment) = &plan.environment {
+        out.push_str(&paint(BOLD, &format!("Environment: {environment}")));
+        out.push('\n');
+    }
     if !plan.has_changes() {
         out.push_str(&paint(BOLD, "No changes."));
         out.push_str(&format!(

@@ -5,7 +5,11 @@ use crate::render::{field_line, origin_text, summary_line};
 
 /// The plan as GitHub-flavoured markdown, ending with a line break.
 pub fn render_plan_markdown(plan: &Plan) -> String {
-    let mut out = String::from("### conductor-apply plan\n\n");
+    let mut out = String::from("### conductor-apply plan");
+    if let Some(environment) = &plan.environment {
+        out.push_str(&format!(" for environment {}", code(environment)));
+    }
+    out.push_str("\n\n");
     if !plan.has_changes() {
         out.push_str(&format!(
             "**No changes.** {} definitions match {}.\n",

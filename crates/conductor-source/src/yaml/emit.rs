@@ -4,6 +4,12 @@
 //!
 //! Invariant: [`parse_yaml`](super::parse_yaml) of the output gives back exactly the input value
 //! (key order included). The tests check it on generated values and on the corpus.
+//!
+//! The quoting rules ([`plain_is_safe`], [`single_quoted`], [`double_quoted`]) are public:
+//! `conductor-fmt` quotes with the same rules, so that `fmt` leaves `import`'s output as it is.
+//! A string is written plain only when a YAML 1.1 reader (PyYAML, many editors' servers) would
+//! read it as the same string too: `yes`, `off`, `1_000` and `1:30` are strings in YAML 1.2
+//! but booleans and numbers in 1.1, so they are quoted.
 
 use serde_json::{Map, Value};
 
@@ -205,11 +211,24 @@ fn write_literal_block(text: &str, content_indent: usize, out: &mut String) {
 fn scalar_string(text: &str, context: Context) -> String {
     if plain_safe(text, context) {
         text.to_owned()
-    } else if single_quote_safe(text) {
-        format!("'{}'", text.replace('\'', "''"))
+    } else if let Some(quoted) = single_quoted(text) {
+        quoted
     } else {
         double_quoted(text)
     }
+}
+
+/// Whether `text` can be written as a plain scalar in block context (a mapping value, a key or
+/// a block sequence item) and be read back, by YAML 1.2 and by YAML 1.1 readers, as the same
+/// string.
+pub fn plain_is_safe(text: &str) -> bool {
+    plain_safe(text, Context::Block)
+}
+
+/// `text` in single quotes, when single quotes can hold it (one line of printable characters,
+/// no leading or trailing space).
+pub fn single_quoted(text: &str) -> Option<String> {
+    single_quote_safe(text).then(|| format!("'{}'", text.replace('\'', "''")))
 }
 
 fn is_printable(c: char) -> bool {
@@ -248,7 +267,35 @@ fn plain_safe(text: &str, context: Context) -> bool {
         // A plain `<<` key is a merge key; quoted, it is the key `<<`.
         return false;
     }
+    if not_a_string_in_yaml_1_1(text) {
+        return false;
+    }
     matches!(resolve_plain(text.to_owned()), (Value::String(_), None))
+}
+
+/// Whether a YAML 1.1 reader resolves the plain scalar `text` to something other than a string:
+/// its booleans (`yes`, `No`, `ON`, `y`), its numbers with `_` separators, base 60 (`1:30`) and
+/// binary (`0b101`), and the value key `=`. Erring on the side of quoting: any word made only of
+/// digits, signs, dots, `_`, `:` and exponents that holds a digit counts as a number.
+fn not_a_string_in_yaml_1_1(text: &str) -> bool {
+    const BOOLEANS: [&str; 22] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ];
+    if BOOLEANS.contains(&text) || text == "=" {
+        return true;
+    }
+    if let Some(binary) = text.strip_prefix("0b").or_else(|| text.strip_prefix("-0b")) {
+        return !binary.is_empty() && binary.bytes().all(|b| matches!(b, b'0' | b'1' | b'_'));
+    }
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text.bytes().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.' | b'+' | b'-' | b'e' | b'E')
+        })
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
 }
 
 /// Whether a word inside `text` is a lone `-`, `?` or `:` or one followed by a flow indicator
@@ -274,7 +321,7 @@ fn single_quote_safe(text: &str) -> bool {
 }
 
 /// A double-quoted scalar with JSON-compatible escapes (which are YAML escapes too).
-fn double_quoted(text: &str) -> String {
+pub fn double_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

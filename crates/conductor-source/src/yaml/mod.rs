@@ -25,7 +25,7 @@ mod tests;
 use std::ops::Range;
 
 pub use build::{ALIAS_NODE_BUDGET, MAX_DEPTH};
-pub use emit::to_yaml;
+pub use emit::{double_quoted, plain_is_safe, single_quoted, to_yaml};
 pub use pointer::{Located, escape_segment, push_segment};
 pub use problem::{YamlProblem, YamlProblemKind};
 pub use scalar_map::{ScalarSourceMap, scalar_source_offset, scalar_source_range};
@@ -155,6 +155,14 @@ pub struct Scalar {
     pub source: Range<usize>,
     /// For block scalars with at least one content line: the content indentation in columns.
     pub(crate) block_indent: Option<u32>,
+}
+
+impl Scalar {
+    /// For a block scalar with at least one content line, its content indentation in columns
+    /// (what an indentation indicator gave, or what the first content line shows).
+    pub fn block_indent(&self) -> Option<u32> {
+        self.block_indent
+    }
 }
 
 impl Node {
