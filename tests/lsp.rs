@@ -1,6 +1,6 @@
 //! `conductor-apply lsp` driven over stdio by a scripted client: initialize, open and change a
-//! document, hover, definition, completion, shutdown and exit, asserting on the ranges and
-//! contents of the answers and on the diagnostics published after each change.
+//! document, hover, definition, completion, formatting, shutdown and exit, asserting on the
+//! ranges and contents of the answers and on the diagnostics published after each change.
 
 mod common;
 
@@ -457,6 +457,63 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
         "{diagnostics:#?}"
     );
     assert_eq!(diagnostics[0]["range"], range(ORDERS, "total", 0));
+
+    // Formatting: one edit replacing the whole document with what `fmt` writes (comments
+    // kept); a document that cannot be formatted gets no edit and a line in the client's log.
+    assert_eq!(
+        initialized["capabilities"]["documentFormattingProvider"],
+        json!(true)
+    );
+    let messy = "workflow:   messy   # é😀 kept\nownerEmail:    a@example.com\ntasks:\n    -   ref: a\n        task: load_order\n";
+    let messy_path = sandbox.write("workflows/messy.yaml", messy);
+    let messy_uri = uri(&messy_path);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": messy_uri, "languageId": "yaml", "version": 1, "text": messy}}),
+    );
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": messy_uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let formatted = "workflow: messy # é😀 kept\nownerEmail: a@example.com\ntasks:\n  - ref: a\n    task: load_order\n";
+    assert_eq!(
+        edits,
+        json!([{
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}},
+            "newText": formatted,
+        }])
+    );
+    let formatted_again = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": messy_uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": messy_uri, "version": 2}, "contentChanges": [{"text": formatted}]}),
+    );
+    assert_eq!(formatted_again, edits, "nothing changed in between");
+    let unchanged = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": messy_uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(unchanged, json!([]), "a formatted document needs no edit");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": messy_uri, "version": 3}, "contentChanges": [{"text": "workflow: [\n"}]}),
+    );
+    let refused = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": messy_uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(refused, json!([]));
+    let log = client.wait_for(|message| {
+        message.get("method") == Some(&json!("window/logMessage"))
+            && message
+                .pointer("/params/message")
+                .and_then(Value::as_str)
+                .is_some_and(|text| text.contains("cannot format"))
+    });
+    assert_eq!(log.pointer("/params/type"), Some(&json!(1)));
 
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);

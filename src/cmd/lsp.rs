@@ -1,6 +1,6 @@
 //! `conductor-apply lsp`: the language server on stdin and stdout (crate `conductor-lsp`).
-//! This module only tells the server how the CLI finds a project: the project file, its
-//! `files:`, `allow` list, `serverVersion` and values.
+//! This module only tells the server how the CLI finds a project (the project file, its
+//! `files:`, `allow` list, `serverVersion` and values) and how `fmt` formats a document.
 
 use std::path::{Path, PathBuf};
 
@@ -38,12 +38,17 @@ pub fn run(args: &LspArgs) -> Result<Exit, CliError> {
     };
     let options = Options {
         debounce: std::time::Duration::from_millis(args.debounce_ms),
-        ..Options::default()
+        formatter: Some(format_document),
     };
     conductor_lsp::serve_stdio(&loader, options).map_err(|source| CliError::LanguageServer {
         message: source.to_string(),
     })?;
     Ok(Exit::Success)
+}
+
+/// `textDocument/formatting`: what `fmt` writes (the meaning checked before it is returned).
+fn format_document(text: &str) -> Result<String, String> {
+    conductor_fmt::format_source(text).map_err(|error| error.to_string())
 }
 
 /// Finds the project as every other command does.
