@@ -236,6 +236,12 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
     sandbox.write("conductor-apply.yaml", PROJECT);
     let orders_path = sandbox.write("workflows/orders.yaml", ORDERS);
     let definitions_path = sandbox.write("workflows/definitions.yaml", DEFINITIONS);
+    // A workflow test naming a workflow the project lacks: `check` reports it, so does the
+    // server, on the test file.
+    let tests_path = sandbox.write(
+        "workflows/orders.test.yaml",
+        "test: runs\nworkflow: nowhere\nexpect:\n  status: COMPLETED\n",
+    );
     let orders = uri(&orders_path);
     let definitions = uri(&definitions_path);
 
@@ -250,6 +256,13 @@ fn a_scripted_session_gets_diagnostics_hover_definition_and_completion() {
         json!(true)
     );
     client.notify("initialized", json!({}));
+    let diagnostics = client.diagnostics_for(&uri(&tests_path));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], json!("CA001"), "{diagnostics:#?}");
+    assert_eq!(
+        diagnostics[0]["range"],
+        range("test: runs\nworkflow: nowhere\n", "nowhere", 0)
+    );
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": orders, "languageId": "yaml", "version": 1, "text": ORDERS}}),

@@ -11,7 +11,7 @@ use conductor_source::SourceMap;
 use crate::error::CliError;
 use crate::exit::Exit;
 use crate::project::load_project;
-use crate::stages::definition_files;
+use crate::stages::{definition_files, test_files};
 
 /// Arguments of `lsp`.
 #[derive(Debug, Args)]
@@ -51,6 +51,20 @@ fn format_document(text: &str) -> Result<String, String> {
     conductor_fmt::format_source(text).map_err(|error| error.to_string())
 }
 
+/// The workflow test files, validated as `check` validates them.
+fn check_test_files(
+    files: &[PathBuf],
+    compiled: &conductor_dsl::lower::Compiled,
+    definitions_have_errors: bool,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<conductor_diagnostics::Diagnostic>,
+) {
+    let library = (!definitions_have_errors).then(|| super::test::library_of(compiled));
+    // A test file that cannot be read (deleted meanwhile) is left out: the watcher's report
+    // of its deletion reloads the project.
+    let _ = super::test::validate_test_files(files, library.as_ref(), sources, diagnostics);
+}
+
 /// Finds the project as every other command does.
 struct CliProjectLoader {
     environment: Option<String>,
@@ -74,6 +88,8 @@ impl ProjectLoader for CliProjectLoader {
             target: project.server_version(environment),
             overlay: Some(project.overlay(environment)),
             skip_foreign: project.settings.files.is_none(),
+            test_files: test_files(&[], &project).map_err(|error| error.to_string())?,
+            test_checker: Some(check_test_files),
         })
     }
 }

@@ -57,7 +57,22 @@ pub struct ProjectSetup {
     pub overlay: Option<Overlay>,
     /// Skip YAML documents that are not definitions (no `files:` in the project file).
     pub skip_foreign: bool,
+    /// The project's workflow test files (`*.test.yaml`), which `check` validates too.
+    pub test_files: Vec<PathBuf>,
+    /// How the CLI validates them, if it does.
+    pub test_checker: Option<TestChecker>,
 }
+
+/// Validates workflow test files against the compiled definitions, as `check` does: reads
+/// `files`, adds them to the sources and pushes their diagnostics. `definitions_have_errors`:
+/// the definitions have errors, so the workflows the tests name are not resolved.
+pub type TestChecker = fn(
+    files: &[PathBuf],
+    compiled: &conductor_dsl::lower::Compiled,
+    definitions_have_errors: bool,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+);
 
 /// Formats a whole document; `Err` says why it cannot be formatted.
 pub type Formatter = fn(&str) -> Result<String, String>;

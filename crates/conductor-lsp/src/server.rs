@@ -266,7 +266,7 @@ impl Server<'_> {
         let fallback = self.workspace.project_file_id();
         let mut current = diagnostics_by_uri(
             &self.workspace.diagnostics,
-            &self.workspace.sources,
+            self.workspace.report_sources(),
             fallback,
         );
         let cleared: Vec<String> = self

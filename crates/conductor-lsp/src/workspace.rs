@@ -49,8 +49,10 @@ pub struct Workspace {
     stale: BTreeSet<FileId>,
     /// The compiled definitions of the latest analysis, in file order.
     pub compiled: Compiled,
+    /// The workspace's sources and the workflow test files, when the latest analysis read any.
+    report_sources: Option<SourceMap>,
     /// The diagnostics of the latest analysis, sorted, after allow comments and the project's
-    /// `allow` list.
+    /// `allow` list; they point into [`Workspace::report_sources`].
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -69,6 +71,7 @@ impl Workspace {
             documents: Vec::new(),
             stale: BTreeSet::new(),
             compiled: Compiled::default(),
+            report_sources: None,
             diagnostics: Vec::new(),
         };
         workspace.strict = vec![true; workspace.sources.len()];
@@ -273,9 +276,35 @@ impl Workspace {
         ));
         times.check = started.elapsed();
         let started = Instant::now();
-        self.diagnostics = self.suppress(diagnostics);
+        let mut diagnostics = self.suppress(diagnostics);
         times.suppress = started.elapsed();
+        // The workflow test files, after allow comments as in `check`; they are read from
+        // disk into a copy of the sources, so that the workspace's file ids stay put.
+        self.report_sources = None;
+        if let Some(check_tests) = self.setup.test_checker
+            && !self.setup.test_files.is_empty()
+        {
+            let started = Instant::now();
+            let mut sources = self.sources.clone();
+            let has_errors = conductor_diagnostics::has_errors(&diagnostics);
+            check_tests(
+                &self.setup.test_files,
+                &self.compiled,
+                has_errors,
+                &mut sources,
+                &mut diagnostics,
+            );
+            sort_diagnostics(&mut diagnostics);
+            self.report_sources = Some(sources);
+            times.tests = started.elapsed();
+        }
+        self.diagnostics = diagnostics;
         times
+    }
+
+    /// The sources the latest diagnostics point into: the workspace's, and the test files.
+    pub fn report_sources(&self) -> &SourceMap {
+        self.report_sources.as_ref().unwrap_or(&self.sources)
     }
 
     /// Allow comments and the project's `allow` list, as `check` applies them.
@@ -324,6 +353,8 @@ pub struct AnalysisTimes {
     pub check: Duration,
     /// Allow comments, the `allow` list and sorting.
     pub suppress: Duration,
+    /// The workflow test files.
+    pub tests: Duration,
 }
 
 impl std::fmt::Display for AnalysisTimes {
@@ -331,12 +362,13 @@ impl std::fmt::Display for AnalysisTimes {
         let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
         write!(
             f,
-            "{} file(s) parsed {:.1} ms, lowered {:.1} ms, project checked {:.1} ms, suppressed and sorted {:.1} ms",
+            "{} file(s) parsed {:.1} ms, lowered {:.1} ms, project checked {:.1} ms, suppressed and sorted {:.1} ms, test files {:.1} ms",
             self.files,
             ms(self.parse),
             ms(self.lower),
             ms(self.check),
-            ms(self.suppress)
+            ms(self.suppress),
+            ms(self.tests)
         )
     }
 }
