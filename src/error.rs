@@ -18,6 +18,12 @@ pub enum CliError {
     /// The project file could not be used.
     #[error(transparent)]
     Project(#[from] ProjectError),
+    /// The language server lost its client (`lsp`).
+    #[error("{message}")]
+    LanguageServer {
+        /// What happened.
+        message: String,
+    },
     /// Definition files could not be found or read.
     #[error(transparent)]
     Stage(#[from] StageError),

@@ -75,6 +75,9 @@ enum Command {
     Apply(cmd::apply::ApplyArgs),
     /// Run the workflow tests (`*.test.yaml`) offline, in a simulator of the server.
     Test(cmd::test::TestArgs),
+    /// Run the language server on stdio, for editors: diagnostics, hover, go to definition,
+    /// completion.
+    Lsp(cmd::lsp::LspArgs),
     /// Scaffold a project: project file, an example workflow, schemas, a CI workflow.
     Init(cmd::init::InitArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell.
@@ -97,6 +100,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Apply(_) => "apply",
         Command::Test(_) => "test",
         Command::Init(_) => "init",
+        Command::Lsp(_) => "lsp",
         Command::Completions(_) => "completions",
         Command::Man(_) => "man",
     }
@@ -142,6 +146,7 @@ fn main() -> std::process::ExitCode {
         Command::Apply(args) => cmd::apply::run(args, output),
         Command::Test(args) => cmd::test::run(args, output),
         Command::Init(args) => cmd::init::run(args),
+        Command::Lsp(args) => cmd::lsp::run(args),
         Command::Completions(args) => cmd::completions::run_completions(args),
         Command::Man(args) => cmd::completions::run_man(args),
     };

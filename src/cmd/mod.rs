@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod plan;
 mod remote;
 pub mod schema;

@@ -8,6 +8,8 @@
 //!   DSL files and JSON, the tree of real shapes beside the generated one.
 //! - [`stages`] runs `check`'s stages one by one through the same library functions the CLI
 //!   calls, and times each, to show where the time goes.
+//! - [`lsp`] drives `conductor-apply lsp` as an editor would and times each edit from
+//!   `didChange` to `publishDiagnostics` (`bench/lsp.sh`).
 //!
 //! The `conductor-bench` binary wraps both (`generate`, `stages`). Numbers are printed by it and
 //! by the scripts under `bench/`; no test asserts a duration.
@@ -24,6 +26,7 @@
 
 pub mod corpus;
 pub mod generate;
+pub mod lsp;
 pub mod stages;
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! conductor-bench generate --workflows 1000 --out DIR    write the tree (deterministic)
 //! conductor-bench stages DIR --runs 5                    per-stage times, one process per run
 //! conductor-bench time --runs 10 -- CMD ARGS...          wall time of a command: median, min
+//! conductor-bench lsp --server BIN DIR --runs 20         `BIN lsp`: didChange to diagnostics
 //! ```
 
 // A developer tool whose job is to print numbers, like the root package.
@@ -66,6 +67,21 @@ enum Command {
         /// Run once in this process and print the raw times (used by the runs).
         #[arg(long, hide = true)]
         once: bool,
+    },
+    /// Starts `SERVER lsp` in a tree, opens one workflow file and times edits that break and
+    /// fix a `${...}` in it, from `didChange` to `publishDiagnostics`.
+    Lsp {
+        /// The conductor-apply binary.
+        #[arg(long)]
+        server: PathBuf,
+        /// The tree (the project).
+        dir: PathBuf,
+        /// How many break-and-fix pairs of edits.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// The server's debounce interval, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        debounce_ms: u64,
     },
     /// Runs a command several times (after warm-up runs, output discarded) and prints the
     /// median and minimum wall time in nanoseconds: `MEDIAN MIN`. Fails if a run fails.
@@ -156,6 +172,50 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Stages { dir, runs, .. } => stages_report(&dir, runs.max(1)),
+        Command::Lsp {
+            server,
+            dir,
+            runs,
+            debounce_ms,
+        } => {
+            let dir = std::fs::canonicalize(&dir)
+                .map_err(|error| format!("reading `{}`: {error}", dir.display()))?;
+            let times = conductor_bench::lsp::time_lsp(&server, &dir, runs.max(1), debounce_ms)?;
+            let edits = times.edits.len();
+            let minimum = times.edits.iter().min().copied().unwrap_or_default();
+            let maximum = times.edits.iter().max().copied().unwrap_or_default();
+            let mut sorted = times.edits.clone();
+            sorted.sort_unstable();
+            let p90 = sorted
+                .get(sorted.len() * 9 / 10)
+                .copied()
+                .unwrap_or_default();
+            println!(
+                "edited: {}",
+                times
+                    .file
+                    .strip_prefix(&dir)
+                    .unwrap_or(&times.file)
+                    .display()
+            );
+            println!(
+                "startup (initialize to the first answer, the whole project checked): {}",
+                milliseconds(times.startup)
+            );
+            println!(
+                "didChange to publishDiagnostics, debounce {debounce_ms} ms, {edits} edits: median {}, min {}, p90 {}, max {}",
+                milliseconds(median(times.edits)),
+                milliseconds(minimum),
+                milliseconds(p90),
+                milliseconds(maximum)
+            );
+            println!("the server's account of its last checks:");
+            let last = times.server_log.len().saturating_sub(4);
+            for line in times.server_log.get(last..).unwrap_or_default() {
+                println!("  {line}");
+            }
+            Ok(())
+        }
         Command::Time {
             runs,
             warmup,

@@ -162,6 +162,15 @@ impl SourceMap {
         id
     }
 
+    /// Puts `file` in place of the file with this id, keeping the id: an editor's buffer
+    /// replacing the text on disk, so that everything that refers to the other files stays
+    /// valid. An id this map did not issue changes nothing.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        if let Some(slot) = self.files.get_mut(id.index()) {
+            *slot = file;
+        }
+    }
+
     /// The file with this id.
     ///
     /// # Panics
