@@ -81,7 +81,10 @@ fn bash_completes_commands_flags_and_values_with_the_generated_script() {
         ["--detailed-exitcode"]
     );
     let formats = bash_complete(&script, "conductor-apply check --format ");
-    assert_eq!(formats, ["human", "json", "github", "sarif", "gitlab", "markdown"]);
+    assert_eq!(
+        formats,
+        ["human", "json", "github", "sarif", "gitlab", "markdown"]
+    );
     let shells = bash_complete(&script, "conductor-apply completions ");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         assert!(shells.contains(&shell.to_owned()), "{shells:?}");
