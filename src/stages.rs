@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conductor_check::{Project as CheckedProject, ServerInventory, check_project};
 use conductor_diagnostics::{
-    Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
-    sort_diagnostics, suppress,
+    Code, Diagnostic, Suppressed, allow_comment_problems, files_checked_incompletely,
+    reported_without_target, sort_diagnostics, suppress,
 };
 use conductor_dsl::lower::{Compiled, lower_document};
 use conductor_dsl::overlay::Overlay;
@@ -244,16 +244,7 @@ fn read_parse_lower_check(
                 .is_none_or(|label| !context.contains(&label.file.index()))
         });
     }
-    // Files where a YAML or schema error kept later checks from running on everything: an
-    // allow comment there may be unused only because its diagnostic was never computed.
-    let incomplete: BTreeSet<usize> = diagnostics
-        .iter()
-        .filter(|diagnostic| {
-            diagnostic.severity() == Severity::Error
-                && matches!(diagnostic.code().info().stage, Stage::Load | Stage::Schema)
-        })
-        .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
-        .collect();
+    let incomplete = files_checked_incompletely(&diagnostics);
     let checked_files: BTreeSet<usize> = ids
         .get(..reported)
         .unwrap_or_default()

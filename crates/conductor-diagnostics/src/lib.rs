@@ -72,5 +72,6 @@ pub use suggest::{
 pub use summary::{Summary, summary_line};
 pub use suppress::{
     ALLOW_MARKER, AllowComment, AllowedName, Suppressed, allow_comment_codes,
-    allow_comment_problems, reported_without_target, suppress, unallowable_reason,
+    allow_comment_problems, files_checked_incompletely, reported_without_target, suppress,
+    unallowable_reason,
 };

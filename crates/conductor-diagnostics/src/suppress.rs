@@ -285,6 +285,23 @@ pub fn allow_comment_problems(
     out
 }
 
+/// The files (by index) where a YAML or schema error kept later checks from running on all of
+/// them: an allow comment there may be unused only because its diagnostic was never computed,
+/// so it is not judged (CA109).
+pub fn files_checked_incompletely(diagnostics: &[Diagnostic]) -> std::collections::BTreeSet<usize> {
+    diagnostics
+        .iter()
+        .filter(|diagnostic| {
+            diagnostic.severity() == crate::Severity::Error
+                && matches!(
+                    diagnostic.code().info().stage,
+                    crate::Stage::Load | crate::Stage::Schema
+                )
+        })
+        .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
+        .collect()
+}
+
 /// Whether a code can be judged unused in a run without a server version or a server: the
 /// server-version codes appear only with a target version.
 pub fn reported_without_target(code: Code) -> bool {

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use conductor_check::{Project as CheckedProject, check_project};
 use conductor_diagnostics::{
-    Code, Diagnostic, Severity, Stage, Suppressed, allow_comment_problems, reported_without_target,
-    sort_diagnostics, suppress,
+    Code, Diagnostic, Suppressed, allow_comment_problems, files_checked_incompletely,
+    reported_without_target, sort_diagnostics, suppress,
 };
 use conductor_dsl::lower::{Compiled, ParsedDocument, lower_document};
 use conductor_dsl::parse::{ParseOptions, parse_file_with};
@@ -311,16 +311,7 @@ impl Workspace {
     fn suppress(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let allowed: &[Code] = &self.setup.allowed;
         let target = self.setup.target;
-        // Where a YAML or schema error kept the later stages from running, an allow comment
-        // may be unused only because its diagnostic was never computed.
-        let incomplete: BTreeSet<usize> = diagnostics
-            .iter()
-            .filter(|diagnostic| {
-                diagnostic.severity() == Severity::Error
-                    && matches!(diagnostic.code().info().stage, Stage::Load | Stage::Schema)
-            })
-            .filter_map(|diagnostic| diagnostic.primary().map(|label| label.file.index()))
-            .collect();
+        let incomplete = files_checked_incompletely(&diagnostics);
         let Suppressed {
             kept: mut diagnostics,
             comments,
