@@ -1,7 +1,8 @@
 //! The hooks of `.pre-commit-hooks.yaml` through pre-commit itself (from PyPI, pinned by
 //! `scripts/python-tools`): a sample repository installs the hook as a user would, from a hook
 //! repository at a commit, and `git commit` is refused with the diagnostic for a broken
-//! definition and goes through once it is fixed.
+//! definition and goes through once it is fixed; the fmt hook rewrites a file laid out
+//! otherwise and fails the commit, which goes through once the rewritten file is added.
 
 mod common;
 
@@ -98,7 +99,7 @@ fn pre_commit_refuses_a_broken_definition_and_accepts_the_fix() {
         &sample,
         ".pre-commit-config.yaml",
         &format!(
-            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: conductor-apply-check-system\n",
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: conductor-apply-check-system\n      - id: conductor-apply-fmt-system\n",
             hooks.display(),
             rev.trim()
         ),
@@ -148,4 +149,26 @@ fn pre_commit_refuses_a_broken_definition_and_accepts_the_fix() {
     let (ok, text) = commit("notes");
     assert!(ok, "{text}");
     assert!(text.contains("(no files to check)Skipped"), "{text}");
+
+    // A definition laid out otherwise: fmt rewrites it and fails the commit, as formatters
+    // do in pre-commit; the rewritten file commits.
+    let fixed = BROKEN
+        .replace("methd", "method")
+        .replace("version: 1", "version: 2");
+    write(
+        &sample,
+        "workflows/orders.yaml",
+        &fixed.replace("\n  ", "\n    "),
+    );
+    let (ok, text) = commit("laid out otherwise");
+    assert!(!ok, "the commit is refused: {text}");
+    assert!(
+        text.contains("conductor-apply fmt") && text.contains("files were modified by this hook"),
+        "{text}"
+    );
+    let rewritten =
+        std::fs::read_to_string(sample.join("workflows/orders.yaml")).expect("the definition");
+    assert_eq!(rewritten, fixed, "fmt laid it out canonically");
+    let (ok, text) = commit("laid out");
+    assert!(ok, "the formatted definition commits: {text}");
 }
