@@ -265,10 +265,7 @@ fn parse_settings(file: FileId, source: &SourceFile) -> (ProjectSettings, Vec<Di
     if document.value.is_null() {
         return (ProjectSettings::default(), diagnostics);
     }
-    let spans = DocumentSpans {
-        root: document.root,
-        span: document.span,
-    };
+    let spans = DocumentSpans::new(document.root, document.span);
     // The schema first: an unknown key is reported at the key, with a did-you-mean (`file:`
     // for `files:`), a wrong value at the value. What is valid is still used.
     let schema_problems = validate_with_schema(file, &document.value, &spans, &project_schema());

@@ -300,3 +300,54 @@ fn value_names_in_the_project_file_are_checked() {
         run.stderr
     );
 }
+
+/// A problem found in a string after a `((name))` replaced by a value of another length is
+/// underlined in the file where it is written: each environment's value shifts the string
+/// differently, the diagnostic stays on `${prise...}`.
+#[test]
+fn a_problem_after_a_replaced_name_is_underlined_where_it_is_written() {
+    let sandbox = project();
+    sandbox.write(
+        "workflows/orders.yaml",
+        "\
+workflow: orders
+ownerEmail: ((ownerEmail))
+tasks:
+  - ref: price
+    inline:
+      expression: \"42\"
+  - ref: notify
+    http:
+      uri: https://((notifyHost))/o/${prise.output.result}
+      method: GET
+",
+    );
+    // `${prise` starts at column 37 of line 9; `prise` at 39.
+    for environment in [None, Some("staging"), Some("production")] {
+        let mut args = vec!["--format", "json", "check"];
+        if let Some(environment) = environment {
+            args.extend(["--env", environment]);
+        }
+        let run = sandbox.run(&args);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        let found: Vec<(String, u64, u64)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| {
+                let start = &diagnostic["location"]["start"];
+                (
+                    diagnostic["code"].as_str().unwrap().to_owned(),
+                    start["line"].as_u64().unwrap(),
+                    start["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![("CA401".to_owned(), 9, 39)],
+            "{environment:?}: {}",
+            run.stdout
+        );
+    }
+}

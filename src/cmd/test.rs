@@ -379,10 +379,7 @@ fn load_cases(
             diagnostics.extend(problems);
             continue;
         }
-        let spans = DocumentSpans {
-            root: document.yaml.root.clone(),
-            span: document.yaml.span.clone(),
-        };
+        let spans = DocumentSpans::new(document.yaml.root.clone(), document.yaml.span.clone());
         if let Ok(case) = serde_json::from_value::<TestCase>(document.yaml.value.clone()) {
             cases.push((file, spans, case));
         }

@@ -220,7 +220,8 @@ impl Scope<'_> {
             let Some(found) = self.spans.root.lookup_segments(segments.iter()) else {
                 continue;
             };
-            if let Some(mapped) = scalar_range(text, found.node, range.clone()) {
+            let written = self.spans.written_range(found.node, range.clone());
+            if let Some(mapped) = scalar_range(text, found.node, written) {
                 return mapped;
             }
             break;

@@ -781,10 +781,7 @@ pub fn read_json(
         .document
         .into_iter()
         .map(|document| {
-            let spans = DocumentSpans {
-                root: document.root,
-                span: document.span,
-            };
+            let spans = DocumentSpans::new(document.root, document.span);
             (document.value, spans)
         })
         .collect();

@@ -4,6 +4,8 @@ use conductor_diagnostics::{Code, Diagnostic};
 use conductor_source::yaml::{self, YamlProblem, YamlProblemKind};
 use conductor_source::{FileId, SourceFile};
 
+use crate::locate::ReplacedString;
+
 /// One YAML document of a file.
 #[derive(Debug, Clone)]
 pub struct SourceDocument {
@@ -13,6 +15,8 @@ pub struct SourceDocument {
     pub index: usize,
     /// The parsed YAML: value and span tree.
     pub yaml: yaml::Document,
+    /// The strings the environment overlay changed ([`crate::overlay::apply_overlay`]).
+    pub replaced: Vec<ReplacedString>,
 }
 
 /// Parses a file's YAML. Documents after a syntax error are lost (the YAML parser cannot
@@ -23,7 +27,12 @@ pub fn load_file(file: FileId, source: &SourceFile) -> (Vec<SourceDocument>, Vec
         .documents
         .into_iter()
         .enumerate()
-        .map(|(index, yaml)| SourceDocument { file, index, yaml })
+        .map(|(index, yaml)| SourceDocument {
+            file,
+            index,
+            yaml,
+            replaced: Vec::new(),
+        })
         .collect();
     let diagnostics = parsed
         .problems

@@ -11,9 +11,10 @@
 //!   declared names, or the environments that do declare it.
 //! - Keys are not replaced.
 //!
-//! FIXME: a diagnostic of a later stage inside a string whose length changed by a replacement
-//! (an expression after a `((name))` in the same string) is underlined at the offsets of the
-//! replaced text, which may be off by the difference.
+//! - A later stage's diagnostic inside a replaced string (an expression after a `((name))`)
+//!   is underlined in the string as written: each replacement is recorded
+//!   ([`crate::locate::ReplacedString`]) and [`crate::locate::DocumentSpans::written_range`]
+//!   maps offsets back.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -24,6 +25,7 @@ use conductor_source::{FileId, SourceFile};
 use serde_json::Value;
 
 use crate::load::SourceDocument;
+use crate::locate::{ReplacedString, Replacement};
 
 /// The values of one environment, as the project file declares them.
 #[derive(Debug, Clone, Default)]
@@ -91,9 +93,18 @@ pub fn apply_overlay(
             source,
             overlay,
         },
-        &mut diagnostics,
+        &mut Found {
+            diagnostics: &mut diagnostics,
+            replaced: &mut document.replaced,
+        },
     );
     diagnostics
+}
+
+/// What replacing found: names without a value, and the strings changed.
+struct Found<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+    replaced: &'a mut Vec<ReplacedString>,
 }
 
 struct Context<'a> {
@@ -102,7 +113,7 @@ struct Context<'a> {
     overlay: &'a Overlay,
 }
 
-fn replace_in(value: &mut Value, node: &Node, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn replace_in(value: &mut Value, node: &Node, context: &Context<'_>, out: &mut Found<'_>) {
     match (value, &node.kind) {
         (Value::Object(map), NodeKind::Mapping(entries)) => {
             for ((_, child), entry) in map.iter_mut().zip(entries) {
@@ -134,7 +145,7 @@ fn replace_string(
     text: &str,
     node: &Node,
     context: &Context<'_>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Found<'_>,
 ) -> Option<Value> {
     let references = references(text);
     if references.is_empty() {
@@ -144,7 +155,9 @@ fn replace_string(
     for (range, name) in &references {
         match context.overlay.values.get(*name) {
             Some(value) => resolved.push((range.clone(), value)),
-            None => out.push(unknown_value(name, range.clone(), node, context)),
+            None => out
+                .diagnostics
+                .push(unknown_value(name, range.clone(), node, context)),
         }
     }
     if resolved.len() != references.len() {
@@ -154,19 +167,41 @@ fn replace_string(
         && range.start == 0
         && range.end == text.len()
     {
+        if let Value::String(string) = value {
+            out.replaced.push(ReplacedString {
+                scalar_start: node.span.start,
+                replacements: vec![Replacement {
+                    at: 0,
+                    written_len: text.len(),
+                    value_len: string.len(),
+                }],
+            });
+        }
         return Some((*value).clone());
     }
     let mut replaced = String::with_capacity(text.len());
+    let mut replacements = Vec::with_capacity(resolved.len());
     let mut last = 0;
     for (range, value) in resolved {
         replaced.push_str(text.get(last..range.start).unwrap_or_default());
+        let before = replaced.len();
         match value {
             Value::String(string) => replaced.push_str(string),
             other => replaced.push_str(&other.to_string()),
         }
+        replacements.push(Replacement {
+            at: range.start,
+            written_len: range.len(),
+            value_len: replaced.len() - before,
+        });
         last = range.end;
     }
     replaced.push_str(text.get(last..).unwrap_or_default());
+    // Later stages find problems at offsets of the replaced string; these map them back.
+    out.replaced.push(ReplacedString {
+        scalar_start: node.span.start,
+        replacements,
+    });
     Some(Value::String(replaced))
 }
 

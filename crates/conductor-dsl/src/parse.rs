@@ -141,10 +141,16 @@ pub fn looks_like_definition(value: &Value) -> bool {
 /// Reads a schema-valid document into the DSL types, keeping only its span tree. The third
 /// step of [`parse_file`], public so that benchmarks can time each step apart.
 pub fn read_document(document: SourceDocument) -> Result<ParsedDocument, Box<Diagnostic>> {
-    let SourceDocument { file, index, yaml } = document;
+    let SourceDocument {
+        file,
+        index,
+        yaml,
+        replaced,
+    } = document;
     let spans = DocumentSpans {
         root: yaml.root,
         span: yaml.span,
+        replaced,
     };
     match serde_json::from_value::<Document>(yaml.value) {
         Ok(document) => Ok(ParsedDocument {

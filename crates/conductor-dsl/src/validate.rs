@@ -114,10 +114,7 @@ fn map_errors(
     validator: &jsonschema::Validator,
 ) -> (Vec<Diagnostic>, Repair) {
     // Only a document with errors needs its span tree here (a copy: the caller keeps it).
-    let spans = DocumentSpans {
-        root: document.yaml.root.clone(),
-        span: document.yaml.span.clone(),
-    };
+    let spans = DocumentSpans::new(document.yaml.root.clone(), document.yaml.span.clone());
     let mut mapper = ErrorMapper {
         schema,
         file: document.file,

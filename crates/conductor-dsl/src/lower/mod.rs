@@ -111,14 +111,14 @@ pub fn lower_document(parsed: &ParsedDocument, compiled: &mut Compiled) -> Vec<D
 /// Lowers a list of tasks outside any document (no spans, diagnostics dropped), as `raise`
 /// needs to check that a DSL task compiles back to the Conductor task it came from.
 pub(crate) fn lower_tasks_detached(tasks: &[Task]) -> Vec<WorkflowTask> {
-    let spans = DocumentSpans {
-        root: conductor_source::yaml::Node {
+    let spans = DocumentSpans::new(
+        conductor_source::yaml::Node {
             span: 0..0,
             kind: conductor_source::yaml::NodeKind::Mapping(Vec::new()),
             alias_of: None,
         },
-        span: 0..0,
-    };
+        0..0,
+    );
     let mut lowerer = Lowerer {
         file: FileId::detached(),
         spans: &spans,
