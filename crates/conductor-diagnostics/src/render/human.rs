@@ -85,7 +85,8 @@ pub fn render_human(diagnostics: &[Diagnostic], map: &SourceMap, options: &Human
 /// spaces at either end, that fits the width after the `  × ` before it (miette wraps at two
 /// columns less than the width).
 fn fits_on_its_line(message: &str, width: usize) -> bool {
-    const INDENT: usize = "  × ".len() - "×".len() + 1;
+    // `  × `: four columns.
+    const INDENT: usize = 4;
     message.is_ascii()
         && !message.contains(['\n', '\t', '\r'])
         && message.trim() == message
