@@ -90,22 +90,16 @@ pub fn render_gitlab(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
     text
 }
 
-/// 32 hexadecimal digits: two 64-bit FNV-1a hashes, with different offsets, of the parts
-/// joined by NUL bytes. Stable across runs, platforms and versions of Rust (unlike the
-/// standard library's hasher).
+/// The first 32 hexadecimal digits of the SHA-256 of the parts joined by NUL bytes, as the
+/// plan's stamps hash definitions: stable across runs, platforms and versions.
 fn fingerprint(parts: &[&str]) -> String {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hashes = [0xcbf2_9ce4_8422_2325_u64, 0x8422_2325_cbf2_9ce4_u64];
-    for (idx, part) in parts.iter().enumerate() {
-        let separator: &[u8] = if idx == 0 { b"" } else { b"\0" };
-        for byte in separator.iter().chain(part.as_bytes()) {
-            for hash in &mut hashes {
-                *hash ^= u64::from(*byte);
-                *hash = hash.wrapping_mul(PRIME);
-            }
-        }
-    }
-    format!("{:016x}{:016x}", hashes[0], hashes[1])
+    let joined = parts.join("\0");
+    let hash = ring::digest::digest(&ring::digest::SHA256, joined.as_bytes());
+    hash.as_ref()
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
