@@ -417,6 +417,9 @@ struct FileSource<'a> {
     file: &'a SourceFile,
     name: String,
     text: Cow<'a, str>,
+    /// Whether the text has a `\r`, which miette counts as a line break and the file's line
+    /// index does not (see [`FileSource::read_lines`]); found once, read for every label.
+    has_carriage_return: bool,
 }
 
 impl<'a> FileSource<'a> {
@@ -440,6 +443,7 @@ impl<'a> FileSource<'a> {
         FileSource {
             file,
             name: printable(file.name()).into_owned(),
+            has_carriage_return: text.contains('\r'),
             text,
         }
     }
@@ -472,7 +476,7 @@ impl FileSource<'_> {
                     )
                 })
         };
-        if self.text.contains('\r') || span.offset() > bytes.len() {
+        if self.has_carriage_return || span.offset() > bytes.len() {
             return whole(bytes);
         }
         let line = self.file.line_col(span.offset()).line;
